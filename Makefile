@@ -1,0 +1,69 @@
+# The two commands a new user needs: `make run` and `make test`.
+# Both create .venv, install requirements.txt and start the database first.
+# With DATABASE_URL unset, the database is an embedded PostgreSQL kept in .pgdata/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Find a Python 3.12+ interpreter: PYTHON if given, then python3.13/3.12 on PATH, then
+# pyenv's 3.12 or 3.13 installs, then python3 if it is new enough.
+define find_python
+for candidate in "$${PYTHON:-}" python3.13 python3.12 \
+    "$$(PYENV_VERSION=3.12.1 pyenv which python 2>/dev/null || true)" \
+    $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null || true) \
+    python3; do \
+  [ -n "$$candidate" ] || continue; \
+  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+    echo "$$candidate"; exit 0; \
+  fi; \
+done; \
+echo "No Python 3.12 or newer found. Install one (Django 6.1 needs it) or set PYTHON=/path/to/python3.12." >&2; \
+exit 1
+endef
+
+# Use DATABASE_URL when set (its database is created if missing), else the embedded server.
+DB_ENV = export DATABASE_URL="$$( if [ -n "$${DATABASE_URL:-}" ]; then $(PY) -m config.embedded_db --ensure "$$DATABASE_URL"; else $(PY) -m config.embedded_db; fi )"
+
+.PHONY: help run test lint db setup clean
+
+help:
+	@echo "make run    set everything up and serve the app at http://$(HOST):$(PORT)"
+	@echo "make test   set everything up and run the whole test suite"
+	@echo "make lint   ruff check"
+
+$(VENV)/.installed: requirements.txt
+	@python_bin="$$($(find_python))"; \
+	echo "Using $$python_bin ($$("$$python_bin" --version))"; \
+	[ -x $(PY) ] || "$$python_bin" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+setup: $(VENV)/.installed
+
+db: setup
+	@$(DB_ENV); $(PY) manage.py migrate --noinput -v0
+
+run: setup
+	@$(DB_ENV); \
+	$(PY) manage.py migrate --noinput -v0; \
+	$(PY) manage.py seed_demo; \
+	echo "Serving at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"; \
+	exec $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	@$(DB_ENV); \
+	$(PY) manage.py collectstatic --noinput -v0; \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

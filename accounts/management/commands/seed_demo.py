@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, seed_users
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts and their data (idempotent: running it twice changes nothing)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        users = seed_users()
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for label, user in users.items():
+            self.stdout.write(f"  {label:<8} {user.email}")

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from debriefs import views as debrief_views
+
+urlpatterns = [
+    path("", debrief_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("", include("debriefs.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,294 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class MeetingQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one way into meetings: a user sees only the meetings they own."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+    def planned(self):
+        return self.filter(status=Meeting.Status.PLANNED)
+
+    def held(self):
+        return self.filter(status=Meeting.Status.HELD)
+
+    def upcoming(self):
+        return self.planned().filter(starts_at__gte=timezone.now())
+
+    def without_debrief(self):
+        """Held meetings with no debrief, or only a draft of one."""
+        return self.held().filter(Q(debrief__isnull=True) | Q(debrief__is_draft=True))
+
+
+class Meeting(models.Model):
+    """A meeting with one contact: planned before it happens, held after."""
+
+    class Kind(models.TextChoices):
+        NETWORKING = "networking", "Networking meeting"
+        INFORMATIONAL = "informational", "Informational interview"
+        JOB_INTERVIEW = "job_interview", "Job interview"
+
+    class Medium(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video call"
+        PHONE = "phone", "Phone"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meetings"
+    )
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="meetings"
+    )
+    contact_tier = models.PositiveSmallIntegerField(
+        help_text="The contact's tier when the meeting was recorded."
+    )
+    starts_at = models.DateTimeField("date and time")
+    kind = models.CharField(
+        "kind of meeting", max_length=20, choices=Kind.choices, default=Kind.NETWORKING
+    )
+    medium = models.CharField(
+        "where or how", max_length=20, choices=Medium.choices, default=Medium.VIDEO
+    )
+    location = models.CharField(max_length=200, blank=True, help_text="Place or call link.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    submission_token = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Sent with the create form so a double-clicked submit makes one meeting.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["owner", "status", "starts_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} with {self.contact} on {self.starts_at:%d %b %Y}"
+
+
+class DebriefQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The debriefs a client owns. Coaches use `shared_with_coach()` instead."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+    def shared_with_coach(self, coach):
+        """Debriefs a coach may read: their current clients', not private, not drafts."""
+        if not coach.is_authenticated or not coach.is_coach:
+            return self.none()
+        return self.filter(owner__coach=coach, is_private=False, is_draft=False)
+
+    def awaiting_review(self):
+        return self.filter(reviewed_at__isnull=True)
+
+
+class Debrief(models.Model):
+    """What happened at a held meeting, recorded the same day (METHOD.md sections 2 to 6)."""
+
+    class YesPartlyNo(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
+
+    class Branch(models.TextChoices):
+        TELL_ME_MORE = "tell_me_more", "“Tell me more about that”"
+        ABOUT_US = "about_us", "“Let me tell you about us”"
+        OTHER = "other", "Something else"
+
+    class QuestionsLedBy(models.TextChoices):
+        ME = "me", "Me"
+        BALANCED = "balanced", "Balanced"
+        THEM = "them", "Them"
+
+    class WantsJob(models.TextChoices):
+        YES = "yes", "Yes"
+        UNSURE = "unsure", "Unsure"
+        NO = "no", "No"
+
+    class Impression(models.TextChoices):
+        POSITIVE = "positive", "Positive"
+        NEUTRAL = "neutral", "Neutral"
+        NEGATIVE = "negative", "Negative"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="debriefs"
+    )
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="debrief")
+    notes = models.TextField(blank=True)
+    stump_speech_delivered = models.CharField(
+        max_length=10, choices=YesPartlyNo.choices, blank=True
+    )
+    branch = models.CharField(
+        "what followed the stump speech", max_length=20, choices=Branch.choices, blank=True
+    )
+    questions_led_by = models.CharField(
+        "who asked most of the questions", max_length=10, choices=QuestionsLedBy.choices,
+        blank=True,
+    )
+    job_hinted = models.BooleanField("a job was hinted at", null=True, blank=True)
+    wants_job = models.CharField(
+        "do you want that job", max_length=10, choices=WantsJob.choices, blank=True
+    )
+    industry_questions = models.TextField("industry questions you asked", blank=True)
+    learnt = models.TextField("what you learnt", blank=True)
+    impression = models.CharField(
+        "impression you left", max_length=10, choices=Impression.choices, blank=True
+    )
+    referral_names = models.TextField(
+        "names you were given", blank=True,
+        help_text="Everyone they suggested you talk to, one per line, even before you add them.",
+    )
+    thank_you_sent_on = models.DateField(null=True, blank=True)
+    introduction_by_referrer = models.BooleanField(
+        "they will make the introductions themselves", default=False
+    )
+    is_draft = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every save, so a stale tab cannot overwrite a newer one."
+    )
+    is_private = models.BooleanField(
+        "keep private from my coach", default=False,
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DebriefQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-meeting__starts_at"]
+
+    def __str__(self):
+        return f"Debrief of {self.meeting}"
+
+
+class CompetencyCited(models.Model):
+    """A core competency the client cited in the meeting, and whether an example backed it."""
+
+    debrief = models.ForeignKey(Debrief, on_delete=models.CASCADE, related_name="competencies")
+    name = models.CharField("competency", max_length=200)
+    gave_example = models.BooleanField("with an example", default=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def due_today(self, today=None):
+        return self.open().filter(due_on=today or timezone.localdate())
+
+
+class FollowUp(models.Model):
+    """Something to do for a contact or after a meeting, by a date."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    title = models.CharField(max_length=200)
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    due_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    suggestion_code = models.CharField(
+        max_length=40, blank=True, help_text="The suggestion this follow-up was accepted from."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class DismissedSuggestion(models.Model):
+    """A suggestion the client dismissed for one debrief; it stays hidden there."""
+
+    debrief = models.ForeignKey(
+        Debrief, on_delete=models.CASCADE, related_name="dismissed_suggestions"
+    )
+    code = models.CharField(max_length=40)
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["debrief", "code"], name="one_dismissal_per_code")
+        ]
+
+    def __str__(self):
+        return f"{self.code} dismissed"
+
+
+class Comment(models.Model):
+    """A message in a debrief's thread between the client and their coach."""
+
+    debrief = models.ForeignKey(Debrief, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_by_recipient_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Comment by {self.author} on {self.created_at:%d %b %Y}"
+
+
+class DebriefView(models.Model):
+    """Each time a coach opens a client's debrief, so the client can see it."""
+
+    debrief = models.ForeignKey(Debrief, on_delete=models.CASCADE, related_name="coach_views")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"Viewed by {self.coach} at {self.viewed_at:%d %b %Y %H:%M}"

@@ -1,0 +1,30 @@
+import pytest
+
+from .factories import CoachFactory, UserFactory
+
+
+@pytest.fixture
+def alice(db):
+    """A client: the owner of the data in most tests."""
+    return UserFactory(email="alice@example.com", first_name="Alice")
+
+
+@pytest.fixture
+def carol(db, alice):
+    """Alice's coach."""
+    coach = CoachFactory(email="carol@example.com", first_name="Carol")
+    alice.coach = coach
+    alice.save(update_fields=["coach"])
+    return coach
+
+
+@pytest.fixture
+def charlie(db):
+    """An unrelated client who must never see Alice's data."""
+    return UserFactory(email="charlie@example.com", first_name="Charlie")
+
+
+@pytest.fixture
+def dave(db):
+    """A coach who is not Alice's coach."""
+    return CoachFactory(email="dave@example.com", first_name="Dave")

@@ -1,0 +1,77 @@
+"""Factories for every model, in one place."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from contacts.models import Contact
+from debriefs.models import Debrief, FollowUp, Meeting
+
+PASSWORD = "a-long-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    role = User.Role.CLIENT
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CoachFactory(UserFactory):
+    role = User.Role.COACH
+    email = factory.Sequence(lambda n: f"coach{n}@example.com")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A contact; pass referred_by=... and the tier follows the referrer's."""
+
+    class Meta:
+        model = Contact
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Faker("name")
+    organisation = factory.Faker("company")
+    role_title = factory.Faker("job")
+    tier = factory.LazyAttribute(lambda o: o.referred_by.tier + 1 if o.referred_by else 1)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    owner = factory.SubFactory(UserFactory)
+    contact = factory.SubFactory(ContactFactory, owner=factory.SelfAttribute("..owner"))
+    contact_tier = factory.LazyAttribute(lambda o: o.contact.tier)
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    status = Meeting.Status.HELD
+
+
+class DebriefFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Debrief
+
+    meeting = factory.SubFactory(MeetingFactory)
+    owner = factory.SelfAttribute("meeting.owner")
+    notes = factory.Faker("paragraph")
+    is_draft = False
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Faker("sentence", nb_words=4)
+    due_on = factory.LazyFunction(timezone.localdate)
