@@ -30,12 +30,13 @@ endef
 # Use DATABASE_URL when set (its database is created if missing), else the embedded server.
 DB_ENV = export DATABASE_URL="$$( if [ -n "$${DATABASE_URL:-}" ]; then $(PY) -m config.embedded_db --ensure "$$DATABASE_URL"; else $(PY) -m config.embedded_db; fi )"
 
-.PHONY: help run test lint db setup clean
+.PHONY: help run test lint bench db setup clean
 
 help:
 	@echo "make run    set everything up and serve the app at http://$(HOST):$(PORT)"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make lint   ruff check"
+	@echo "make bench  speed and load goals against gunicorn with a large data set"
 
 $(VENV)/.installed: requirements.txt
 	@python_bin="$$($(find_python))"; \
@@ -64,6 +65,9 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+bench: setup
+	@$(DB_ENV); $(PY) -m config.bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
