@@ -1,5 +1,7 @@
+import datetime
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,6 +25,15 @@ class MeetingQuerySet(models.QuerySet):
     def without_debrief(self):
         """Held meetings with no debrief, or only a draft of one."""
         return self.held().filter(Q(debrief__isnull=True) | Q(debrief__is_draft=True))
+
+    def awaiting_debrief(self, now=None):
+        """Held meetings without a finished debrief, and planned ones whose time has passed
+        (they most likely happened: the debrief form marks them held)."""
+        now = now or timezone.now()
+        past_planned = Q(status=Meeting.Status.PLANNED, starts_at__lt=now)
+        held = Q(status=Meeting.Status.HELD)
+        no_debrief = Q(debrief__isnull=True) | Q(debrief__is_draft=True)
+        return self.filter((held | past_planned) & no_debrief)
 
 
 class Meeting(models.Model):
@@ -80,6 +91,26 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} with {self.contact} on {self.starts_at:%d %b %Y}"
 
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    def sync_contact_status(self) -> None:
+        """Move the contact along: a planned meeting is scheduled, a held one means met.
+
+        Never moves a contact backwards (a contact already met stays met when a second
+        meeting is planned).
+        """
+        from contacts.models import Contact
+
+        if self.status == Meeting.Status.HELD:
+            self.contact.set_status(Contact.Status.MET)
+        elif self.status == Meeting.Status.PLANNED and self.contact.status in (
+            Contact.Status.TO_CONTACT,
+            Contact.Status.REACHED_OUT,
+        ):
+            self.contact.set_status(Contact.Status.MEETING_SCHEDULED)
+
 
 class DebriefQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -96,6 +127,12 @@ class DebriefQuerySet(models.QuerySet):
 
     def awaiting_review(self):
         return self.filter(reviewed_at__isnull=True)
+
+    def start_for(self, meeting: "Meeting") -> "Debrief":
+        """The meeting's debrief, created as an empty draft the first time it is opened,
+        so autosave, dismissed suggestions and referrals have something to attach to."""
+        debrief, _ = self.get_or_create(meeting=meeting, defaults={"owner": meeting.owner})
+        return debrief
 
 
 class Debrief(models.Model):
@@ -181,6 +218,46 @@ class Debrief(models.Model):
     def __str__(self):
         return f"Debrief of {self.meeting}"
 
+    @property
+    def referral_name_list(self) -> list[str]:
+        """The names written in `referral_names`, one per line (commas also separate)."""
+        names = []
+        for line in self.referral_names.replace(",", "\n").splitlines():
+            name = line.strip(" -*•\t")
+            if name and name.lower() not in {n.lower() for n in names}:
+                names.append(name)
+        return names
+
+    @transaction.atomic
+    def save_if_current(self, expected_version: int, competencies=None) -> bool:
+        """Save only if nobody saved since `expected_version` was read (optimistic lock).
+
+        Returns False, saving nothing, when another tab or window saved in between.
+        `competencies`, a list of (name, gave_example), replaces the cited competencies.
+        """
+        if self.pk is not None:
+            current = (
+                Debrief.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is not None and current != expected_version:
+                return False
+        self.version = expected_version + 1
+        self.save()
+        if competencies is not None:
+            self.competencies.all().delete()
+            CompetencyCited.objects.bulk_create(
+                CompetencyCited(debrief=self, name=name, gave_example=example)
+                for name, example in competencies
+            )
+        if self.meeting.status != Meeting.Status.HELD:
+            self.meeting.status = Meeting.Status.HELD
+            self.meeting.save(update_fields=["status", "updated_at"])
+        self.meeting.sync_contact_status()
+        return True
+
 
 class CompetencyCited(models.Model):
     """A core competency the client cited in the meeting, and whether an example backed it."""
@@ -211,6 +288,13 @@ class FollowUpQuerySet(models.QuerySet):
     def due_today(self, today=None):
         return self.open().filter(due_on=today or timezone.localdate())
 
+    def due_soon(self, today=None, days: int = 7):
+        """Open follow-ups due after today and within `days` days."""
+        today = today or timezone.localdate()
+        return self.open().filter(
+            due_on__gt=today, due_on__lte=today + datetime.timedelta(days=days)
+        )
+
 
 class FollowUp(models.Model):
     """Something to do for a contact or after a meeting, by a date."""
@@ -240,6 +324,22 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.is_done and self.due_on < timezone.localdate()
+
+    def mark_done(self) -> None:
+        self.done_at = timezone.now()
+        self.save(update_fields=["done_at"])
+
+    def reopen(self) -> None:
+        self.done_at = None
+        self.save(update_fields=["done_at"])
 
 
 class DismissedSuggestion(models.Model):

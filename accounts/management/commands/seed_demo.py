@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_users
+from debriefs.demo import seed_meetings
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         users = seed_users()
+        seed_meetings(users["client"])
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for label, user in users.items():
             self.stdout.write(f"  {label:<8} {user.email}")

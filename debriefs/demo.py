@@ -1,0 +1,181 @@
+"""Demo data: Priya's meetings, debriefs and follow-ups (see accounts seed_demo).
+
+Contacts are looked up by name, so the contacts seeded by `contacts/demo.py` are reused;
+any that are missing are created through `Contact.set_referrer`, like the app does.
+Idempotent: a client who already has meetings gets nothing new.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from contacts.models import Contact
+
+from .models import CompetencyCited, Debrief, FollowUp, Meeting
+
+# name, organisation, role, referred by (name or None), status
+CONTACTS = [
+    ("Sarah Chen", "Medwise", "Medical Director", None, "met"),
+    ("James Patel", "Halden Consulting", "Senior Consultant", None, "met"),
+    ("Maria Gonzalez", "Novacare Pharma", "Medical Science Liaison", None, "met"),
+    ("Daniel Osei", "St Anne's Hospital", "Former clinical lead", None, "met"),
+    ("Kofi Mensah", "Northbridge Health Trust", "Operations Director", None, "met"),
+    ("Ruth Adler", "Clinical Informatics Society", "Board member", None, "met"),
+    ("Ethan Brooks", "CarePath Digital", "VP Clinical Product", "Sarah Chen", "met"),
+    ("Lena Fischer", "Halden Consulting", "Healthcare Practice Lead", "James Patel", "met"),
+    ("Omar Haddad", "Novacare Pharma", "Head of Medical Affairs", "Maria Gonzalez", "met"),
+    ("Grace Liu", "Brightline Health", "Chief Medical Officer", "Ethan Brooks", "met"),
+    ("Nadia Karim", "Brightline Health", "Director of Clinical Strategy", "Grace Liu",
+     "meeting_scheduled"),
+    ("Paul Nguyen", "Helix Analytics", "Product Lead", "Grace Liu", "to_contact"),
+    ("Helen Wright", "CarePath Digital", "Clinical Safety Officer", "Ethan Brooks",
+     "reached_out"),
+]
+
+
+def _contact(owner, name, organisation, role, referrer_name, status, now) -> Contact:
+    contact = Contact.objects.for_user(owner).filter(name=name).first()
+    if contact is None:
+        contact = Contact(owner=owner, name=name, organisation=organisation, role_title=role)
+        referrer = (
+            Contact.objects.for_user(owner).filter(name=referrer_name).first()
+            if referrer_name else None
+        )
+        contact.set_referrer(referrer)
+        contact.status = status
+        # Helen wrote back no reply yet: the outreach is five business days old.
+        contact.status_changed_at = now - datetime.timedelta(days=7 if status ==
+                                                            "reached_out" else 1)
+        contact.save(update_fields=["status", "status_changed_at"])
+    return contact
+
+
+def _at(now, days: int, hour: int = 10) -> datetime.datetime:
+    day = timezone.localtime(now) + datetime.timedelta(days=days)
+    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def seed_meetings(client) -> int:
+    """About twelve meetings for the demo client; returns how many were created."""
+    if Meeting.objects.for_user(client).exists():
+        return 0
+    now = timezone.now()
+    people = {spec[0]: _contact(client, *spec, now) for spec in CONTACTS}
+    created = 0
+
+    def meeting(name, days, status="held", kind="networking", medium="video", debrief=None,
+                competencies=(), referred=()):
+        nonlocal created
+        contact = people[name]
+        m = Meeting.objects.create(
+            owner=client, contact=contact, contact_tier=contact.tier, starts_at=_at(now, days),
+            kind=kind, medium=medium, status=status,
+            location="Zoom" if medium == "video" else "",
+        )
+        created += 1
+        for referral in referred:
+            people[referral].referred_in = m
+            people[referral].save(update_fields=["referred_in"])
+        if debrief is not None:
+            d = Debrief.objects.create(owner=client, meeting=m, **debrief)
+            CompetencyCited.objects.bulk_create(
+                CompetencyCited(debrief=d, name=n, gave_example=e) for n, e in competencies
+            )
+        return m
+
+    def sent(days):
+        return (timezone.localtime(now) + datetime.timedelta(days=days)).date()
+
+    meeting("Sarah Chen", -40, debrief=dict(
+        is_draft=False, notes="Coffee with Sarah about her move from the ward to Medwise.",
+        stump_speech_delivered="yes", branch="tell_me_more", questions_led_by="me",
+        job_hinted=False, industry_questions="How do digital health firms use clinicians?\n"
+        "What do product teams lack most?", learnt="Clinical product roles value safety work.",
+        impression="positive", referral_names="Ethan Brooks", thank_you_sent_on=sent(-40),
+    ), competencies=[("Clinical safety", True), ("Leading teams", True)],
+        referred=["Ethan Brooks"])
+    meeting("James Patel", -35, medium="in_person", debrief=dict(
+        is_draft=False, notes="Lunch with James; he knows the healthcare practice well.",
+        stump_speech_delivered="yes", branch="about_us", questions_led_by="balanced",
+        job_hinted=False, industry_questions="Where do consultancies find clinical experts?\n"
+        "How are projects staffed?", learnt="Halden hires clinicians for short advisory work.",
+        impression="positive", referral_names="Lena Fischer", thank_you_sent_on=sent(-34),
+    ), referred=["Lena Fischer"])
+    meeting("Maria Gonzalez", -30, debrief=dict(
+        is_draft=False, notes="Maria explained medical affairs; she talked most of the time.",
+        stump_speech_delivered="partly", branch="about_us", questions_led_by="them",
+        job_hinted=False, industry_questions="What does medical affairs do day to day?",
+        learnt="MSL roles need a lot of travel.", impression="neutral",
+        referral_names="Omar Haddad", thank_you_sent_on=sent(-29),
+    ), referred=["Omar Haddad"])
+    meeting("Kofi Mensah", -25, medium="phone", debrief=dict(
+        is_draft=False, notes="Short call; I rambled and did not say what I want to do.",
+        stump_speech_delivered="no", branch="other", questions_led_by="them",
+        job_hinted=False, impression="negative", thank_you_sent_on=sent(-24),
+    ))
+    meeting("Ethan Brooks", -21, debrief=dict(
+        is_draft=False, notes="Ethan is building a clinical product team at CarePath.",
+        stump_speech_delivered="yes", branch="tell_me_more", questions_led_by="me",
+        job_hinted=False, industry_questions="How does the industry validate clinical "
+        "algorithms?\nWhat kinds of people are essential to succeed here?",
+        learnt="Regulation (UKCA, FDA) is the bottleneck.", impression="positive",
+        referral_names="Grace Liu\nHelen Wright", thank_you_sent_on=sent(-20),
+    ), competencies=[("Clinical risk management", True), ("Data literacy", False),
+                     ("Stakeholder management", False)], referred=["Grace Liu",
+                                                                    "Helen Wright"])
+    # The hard case: a job was hinted at that Priya does not want.
+    meeting("Lena Fischer", -18, debrief=dict(
+        is_draft=False, notes="Lena said her team is looking for someone with my background "
+        "and may offer me a role. I don't think I want consulting hours.",
+        stump_speech_delivered="yes", branch="about_us", questions_led_by="them",
+        job_hinted=True, wants_job="no", industry_questions="How do hospitals buy "
+        "consulting?", learnt="Consulting roles are 60-hour weeks.", impression="positive",
+        referral_names="Tom Becker",
+    ), competencies=[("Service redesign", False)])
+    # No referral at all.
+    meeting("Omar Haddad", -14, debrief=dict(
+        is_draft=False, notes="Pleasant but Omar had nobody to suggest.",
+        stump_speech_delivered="yes", branch="tell_me_more", questions_led_by="balanced",
+        job_hinted=False, industry_questions="How is medical affairs changing?\nWhich "
+        "skills are hardest to hire?", learnt="Real-world evidence teams are growing.",
+        impression="neutral", thank_you_sent_on=sent(-13),
+    ))
+    # The client wants the job.
+    meeting("Grace Liu", -9, kind="informational", debrief=dict(
+        is_draft=False, notes="Grace described a clinical strategy role at Brightline. I "
+        "would love it.", stump_speech_delivered="yes", branch="tell_me_more",
+        questions_led_by="balanced", job_hinted=True, wants_job="yes",
+        industry_questions="What does success look like in year one?\nHow do clinicians "
+        "move into strategy here?", learnt="They want someone who can talk to both "
+        "clinicians and engineers.", impression="positive",
+        referral_names="Nadia Karim\nPaul Nguyen", thank_you_sent_on=sent(-8),
+        introduction_by_referrer=True,
+    ), competencies=[("Translating clinical needs", True)], referred=["Nadia Karim",
+                                                                     "Paul Nguyen"])
+    # Unsure about a hinted job, debrief kept private from the coach.
+    meeting("Daniel Osei", -6, medium="in_person", debrief=dict(
+        is_draft=False, is_private=True, notes="Daniel hinted at a part-time informatics "
+        "post at St Anne's. Not sure I want to stay in a hospital.",
+        stump_speech_delivered="partly", branch="other", questions_led_by="balanced",
+        job_hinted=True, wants_job="unsure", impression="positive",
+    ))
+    # Held, no debrief yet.
+    meeting("Ruth Adler", -1)
+    # Coming up.
+    meeting("Nadia Karim", 3, status="planned", kind="informational")
+    meeting("James Patel", 12, status="planned", medium="in_person")
+
+    today = timezone.localdate()
+    FollowUp.objects.bulk_create([
+        FollowUp(owner=client, title="Send Lena Fischer a thank-you note",
+                 contact=people["Lena Fischer"], due_on=today - datetime.timedelta(days=2),
+                 suggestion_code="send-thank-you"),
+        FollowUp(owner=client, title="Write to Paul Nguyen (referred by Grace Liu)",
+                 contact=people["Paul Nguyen"], due_on=today),
+        FollowUp(owner=client, title="Prepare questions for Nadia Karim",
+                 contact=people["Nadia Karim"], due_on=today + datetime.timedelta(days=2)),
+        FollowUp(owner=client, title="Tell Sarah Chen how the meeting with Ethan went",
+                 contact=people["Sarah Chen"], due_on=today - datetime.timedelta(days=19),
+                 done_at=now - datetime.timedelta(days=19), suggestion_code="thank-referrer"),
+    ])
+    return created

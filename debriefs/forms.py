@@ -1,0 +1,238 @@
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from contacts.models import Contact
+
+from .models import Debrief, FollowUp, Meeting
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class SegmentedRadio(forms.RadioSelect):
+    """Yes / no / unsure as a row of buttons rather than a drop-down."""
+
+    template_name = "debriefs/widgets/segmented.html"
+
+
+def _without_blank(choices):
+    return [(value, label) for value, label in choices if value != ""]
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, contact):
+        org = f", {contact.organisation}" if contact.organisation else ""
+        return f"{contact.name}{org} (tier {contact.tier})"
+
+
+class MeetingForm(forms.ModelForm):
+    contact = ContactChoiceField(queryset=Contact.objects.none(), label="Who you are meeting")
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Meeting
+        fields = ["contact", "starts_at", "kind", "medium", "location", "status"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                             format=DATETIME_FORMAT),
+            "kind": SegmentedRadio,
+            "medium": SegmentedRadio,
+            "status": SegmentedRadio,
+        }
+        help_texts = {
+            "status": "Planned until it happens; held once it has (then write the debrief).",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["contact"].queryset = Contact.objects.for_user(user).order_by("name")
+        self.fields["starts_at"].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+        if self.instance.pk is None:
+            self.fields["submission_token"].initial = uuid.uuid4()
+        else:
+            del self.fields["submission_token"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, status = cleaned.get("starts_at"), cleaned.get("status")
+        if starts_at and status == Meeting.Status.HELD and starts_at > timezone.now():
+            self.add_error(
+                "status", "This meeting is still ahead: keep it planned until it has happened."
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        meeting = super().save(commit=False)
+        meeting.owner = self.user
+        if "contact" in self.changed_data or meeting.pk is None:
+            meeting.contact_tier = meeting.contact.tier
+        if commit:
+            meeting.save()
+            meeting.sync_contact_status()
+        return meeting
+
+
+class DebriefForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    job_hinted = forms.TypedChoiceField(
+        label="Was a job hinted at?",
+        choices=[(True, "Yes"), (False, "No")],
+        coerce=lambda value: value in (True, "True"),
+        empty_value=None,
+        required=False,
+        widget=SegmentedRadio,
+    )
+
+    class Meta:
+        model = Debrief
+        fields = [
+            "notes", "stump_speech_delivered", "branch", "questions_led_by", "job_hinted",
+            "wants_job", "industry_questions", "learnt", "impression", "referral_names",
+            "thank_you_sent_on", "introduction_by_referrer", "is_private",
+        ]
+        labels = {
+            "notes": "In a few lines: what happened?",
+            "stump_speech_delivered": "Did you deliver your stump speech?",
+            "branch": "What followed it?",
+            "questions_led_by": "Who asked most of the questions?",
+            "wants_job": "Do you want that job?",
+            "industry_questions": "Industry questions you asked",
+            "learnt": "What did you learn?",
+            "impression": "The impression you think you left",
+            "referral_names": "Names you were given",
+            "thank_you_sent_on": "Thank-you note sent on",
+            "introduction_by_referrer": "They will make the introductions themselves",
+            "is_private": "Keep this debrief private from my coach",
+        }
+        help_texts = {
+            "stump_speech_delivered": "Your answer to “Tell me about yourself”: who you are, "
+            "what you have done, what you want to do, how they can help you.",
+            "industry_questions": "One per line.",
+            "wants_job": "Unsure is a fine answer: the suggestions take it into account.",
+            "thank_you_sent_on": "Leave empty until you have sent it.",
+            "is_private": "Your coach will not see it or its suggestions.",
+        }
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "stump_speech_delivered": SegmentedRadio,
+            "branch": SegmentedRadio,
+            "questions_led_by": SegmentedRadio,
+            "wants_job": SegmentedRadio,
+            "impression": SegmentedRadio,
+            "industry_questions": forms.Textarea(attrs={"rows": 3}),
+            "learnt": forms.Textarea(attrs={"rows": 3}),
+            "referral_names": forms.Textarea(attrs={"rows": 2}),
+            "thank_you_sent_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["stump_speech_delivered", "branch", "questions_led_by", "wants_job",
+                     "impression"]:
+            self.fields[name].choices = _without_blank(self.fields[name].choices)
+        if not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_thank_you_sent_on(self):
+        sent_on = self.cleaned_data.get("thank_you_sent_on")
+        if sent_on and sent_on > timezone.localdate():
+            raise forms.ValidationError("That date is in the future: fill it in once sent.")
+        meeting = self.instance.meeting
+        if sent_on and sent_on < timezone.localdate(meeting.starts_at):
+            raise forms.ValidationError("That is before the meeting took place.")
+        return sent_on
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("job_hinted") is not True:
+            # The "do you want it" answer only means something when a job was hinted at.
+            cleaned["wants_job"] = ""
+        return cleaned
+
+
+class CompetencyForm(forms.Form):
+    name = forms.CharField(label="Competency", max_length=200, required=False)
+    gave_example = forms.BooleanField(label="with an example", required=False)
+
+
+def competency_formset(data=None, debrief=None):
+    """Rows for the competencies cited: the saved ones plus a few empty ones."""
+    initial = []
+    if data is None and debrief is not None and debrief.pk:
+        initial = [{"name": c.name, "gave_example": c.gave_example}
+                   for c in debrief.competencies.all()]
+    extra = max(2, 3 - len(initial))
+    formset_class = forms.formset_factory(CompetencyForm, extra=extra, max_num=30)
+    return formset_class(data, initial=initial, prefix="competency")
+
+
+def cited_competencies(formset) -> list[tuple[str, bool]]:
+    """The filled rows of a bound competency formset, as (name, gave_example)."""
+    rows = []
+    for form in formset.forms:
+        if form.is_valid() and form.cleaned_data.get("name", "").strip():
+            rows.append((form.cleaned_data["name"].strip(), form.cleaned_data["gave_example"]))
+    return rows
+
+
+class ReferralForm(forms.ModelForm):
+    """A referral given at the meeting, added as a contact at the next tier."""
+
+    class Meta:
+        model = Contact
+        fields = ["name", "organisation", "email"]
+        labels = {"email": "Email"}
+
+    def __init__(self, *args, meeting, **kwargs):
+        kwargs.setdefault("prefix", "referral")
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "referral-form"
+        self.fields["email"].required = False
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        already = Contact.objects.for_user(self.meeting.owner).filter(
+            referred_in=self.meeting, name__iexact=name
+        )
+        if already.exists():
+            raise forms.ValidationError(f"{name} is already a referral from this meeting.")
+        return name
+
+    def save(self, commit=True):
+        contact = super().save(commit=False)
+        contact.owner = self.meeting.owner
+        contact.referred_in = self.meeting
+        contact.set_referrer(self.meeting.contact)
+        return contact
+
+
+class FollowUpForm(forms.ModelForm):
+    contact = ContactChoiceField(queryset=Contact.objects.none(), required=False,
+                                 label="For a contact (optional)")
+
+    class Meta:
+        model = FollowUp
+        fields = ["title", "due_on", "contact"]
+        labels = {"title": "What to do", "due_on": "Due on"}
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.meeting = user, meeting
+        self.fields["contact"].queryset = Contact.objects.for_user(user).order_by("name")
+        if not self.is_bound and not self.initial.get("due_on"):
+            self.initial["due_on"] = timezone.localdate()
+
+    def save(self, commit=True):
+        follow_up = super().save(commit=False)
+        follow_up.owner = self.user
+        if self.meeting is not None:
+            follow_up.meeting = self.meeting
+            follow_up.contact = follow_up.contact or self.meeting.contact
+        if commit:
+            follow_up.save()
+        return follow_up
