@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from .models import User
+from .models import Invitation, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -74,3 +74,34 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name"]
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email"]
+        labels = {"email": "Client's email (optional)"}
+        help_texts = {
+            "email": "We email the link there. Leave it empty to copy the link and send it "
+            "yourself."
+        }
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
+
+    def __init__(self, *args, coach: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coach = coach
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if email and self.coach.clients.filter(email=email).exists():
+            raise forms.ValidationError("This person is already your client.")
+        if email and email == self.coach.email:
+            raise forms.ValidationError("That is your own address.")
+        return email
+
+    def save(self, commit=True):
+        invitation = super().save(commit=False)
+        invitation.coach = self.coach
+        if commit:
+            invitation.save()
+        return invitation

@@ -1,7 +1,22 @@
+import datetime
 import uuid
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models
+from django.db import models, transaction
+from django.db.models import (
+    Case,
+    Count,
+    FloatField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+INVITATION_LIFETIME = datetime.timedelta(days=7)
 
 
 class UserQuerySet(models.QuerySet):
@@ -10,6 +25,54 @@ class UserQuerySet(models.QuerySet):
 
     def clients(self):
         return self.filter(role=User.Role.CLIENT)
+
+    def with_coaching_figures(self, now=None):
+        """Each client with the figures their coach sees, one correlated subquery each.
+
+        What a coach may not see is left out of every figure: private debriefs, drafts,
+        and the meetings (and referrals from meetings) whose debrief is private.
+        """
+        from contacts.models import Contact
+        from debriefs.flags import flag_count_expression
+        from debriefs.models import Debrief, Meeting
+
+        now = now or timezone.now()
+
+        def total(queryset, expression):
+            grouped = queryset.order_by().values("owner").annotate(total=expression)
+            return Coalesce(Subquery(grouped.values("total")[:1]), 0)
+
+        held = Meeting.objects.filter(owner=OuterRef("pk"), status=Meeting.Status.HELD).exclude(
+            debrief__is_private=True
+        )
+        referrals = Contact.objects.filter(
+            owner=OuterRef("pk"), referred_in__status=Meeting.Status.HELD
+        ).exclude(referred_in__debrief__is_private=True)
+        awaiting = Debrief.objects.filter(
+            owner=OuterRef("pk"), is_private=False, is_draft=False, reviewed_at__isnull=True
+        )
+        highest_tier = (
+            Contact.objects.filter(owner=OuterRef("pk")).order_by("-tier").values("tier")[:1]
+        )
+        figures = self.annotate(
+            meetings_last_30_days=total(
+                held.filter(starts_at__gte=now - datetime.timedelta(days=30), starts_at__lte=now),
+                Count("pk"),
+            ),
+            meetings_held=total(held, Count("pk")),
+            referrals_obtained=total(referrals, Count("pk")),
+            highest_tier=Coalesce(Subquery(highest_tier), 0),
+            awaiting_review=total(awaiting, Count("pk")),
+            open_flags=total(awaiting, Sum(flag_count_expression())),
+        )
+        return figures.annotate(
+            referrals_per_meeting=Case(
+                When(meetings_held=0, then=Value(None)),
+                default=Cast("referrals_obtained", FloatField())
+                / Cast("meetings_held", FloatField()),
+                output_field=FloatField(),
+            )
+        )
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -92,6 +155,25 @@ class User(AbstractUser):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
 
+    def end_coaching(self) -> None:
+        """The client ends the link: from now on the coach sees nothing of theirs."""
+        self.coach = None
+        self.save(update_fields=["coach"])
+
+
+class InvitationError(Exception):
+    """Why an invitation cannot be accepted, in words for the person holding the link."""
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Neither accepted nor cancelled (possibly expired: the coach can still resend)."""
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+
+    def open(self, now=None):
+        """Pending and not expired: the link still works."""
+        return self.pending().filter(expires_at__gt=now or timezone.now())
+
 
 class Invitation(models.Model):
     """A coach's single-use link that makes the client who accepts it their client."""
@@ -108,8 +190,74 @@ class Invitation(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"Invitation from {self.coach} ({self.email or 'link'})"
+
+    def save(self, *args, **kwargs):
+        if self.expires_at is None:
+            self.expires_at = timezone.now() + INVITATION_LIFETIME
+        super().save(*args, **kwargs)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def state(self) -> str:
+        """One word for lists and the invitation page: open, expired, accepted, cancelled."""
+        if self.accepted_at:
+            return "accepted"
+        if self.cancelled_at:
+            return "cancelled"
+        return "expired" if self.is_expired else "open"
+
+    def renew(self) -> None:
+        """Resending gives the link another full week."""
+        now = timezone.now()
+        self.expires_at = now + INVITATION_LIFETIME
+        if self.email:
+            self.sent_at = now
+        self.save(update_fields=["expires_at", "sent_at"])
+
+    def cancel(self) -> None:
+        self.cancelled_at = timezone.now()
+        self.save(update_fields=["cancelled_at"])
+
+    def accept(self, client: User) -> None:
+        """Make `client` this coach's client; the link cannot be used again.
+
+        Raises InvitationError when the link is spent, or the user cannot take it.
+        """
+        with transaction.atomic():
+            # Lock the row so two tabs (or two people) cannot both use a single-use link.
+            invitation = Invitation.objects.select_for_update().get(pk=self.pk)
+            if invitation.state != "open":
+                raise InvitationError(INVITATION_STATE_MESSAGES[invitation.state])
+            if not client.is_client:
+                raise InvitationError("Invitations are for clients; you are signed in as a coach.")
+            if client.coach_id == invitation.coach_id:
+                raise InvitationError(f"{invitation.coach.display_name} is already your coach.")
+            if client.coach_id is not None:
+                raise InvitationError(
+                    f"You already work with {client.coach.display_name}. A client has one "
+                    "coach at a time: end that link on your account page first, then open "
+                    "this invitation again."
+                )
+            client.coach = invitation.coach
+            client.save(update_fields=["coach"])
+            invitation.accepted_at = timezone.now()
+            invitation.accepted_by = client
+            invitation.save(update_fields=["accepted_at", "accepted_by"])
+        self.accepted_at, self.accepted_by = invitation.accepted_at, client
+
+
+INVITATION_STATE_MESSAGES = {
+    "accepted": "This invitation has already been used. Ask your coach for a new link.",
+    "cancelled": "Your coach cancelled this invitation. Ask them for a new link.",
+    "expired": "This invitation has expired (links last 7 days). Ask your coach to resend it.",
+}

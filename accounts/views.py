@@ -1,25 +1,42 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import ProfileForm, SignupForm
+from .forms import InvitationForm, ProfileForm, SignupForm
+from .models import Invitation, InvitationError
+from .permissions import client_required, coach_required
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The `next` page asked for, if it is on this site (never an open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request)
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(next_url or "home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your account is ready.")
-        return redirect("home")
-    return render(request, "accounts/signup.html", {"form": form})
+        return redirect(next_url or "home")
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,3 +47,113 @@ def account(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:account")
     return render(request, "accounts/account.html", {"form": form})
+
+
+@require_POST
+@client_required
+def end_coaching(request: HttpRequest) -> HttpResponse:
+    coach = request.user.coach
+    if coach is None:
+        messages.info(request, "You have no coach at the moment.")
+    else:
+        request.user.end_coaching()
+        messages.success(
+            request,
+            f"{coach.display_name} is no longer your coach and can no longer see your "
+            "debriefs, contacts or comments.",
+        )
+    return redirect("accounts:account")
+
+
+# Invitations: the coach's side
+
+
+def _send_invitation(request: HttpRequest, invitation: Invitation) -> None:
+    link = request.build_absolute_uri(reverse("accounts:invitation", args=[invitation.token]))
+    coach = invitation.coach.display_name
+    send_mail(
+        subject=f"{coach} invites you to share your meeting debriefs",
+        message=(
+            f"{coach} would like to be your coach on Debriefs, where you log each "
+            "networking meeting and get your next step.\n\n"
+            "Once you accept, your coach can read the debriefs you share (you can keep any "
+            "of them private) and your tiers board, and comment on them. You can end the "
+            "link at any time from your account page.\n\n"
+            f"Open this link to accept (it works once, until "
+            f"{invitation.expires_at:%d %B %Y}):\n{link}\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@coach_required
+@require_http_methods(["GET", "POST"])
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    form = InvitationForm(request.POST or None, coach=request.user)
+    if request.method == "POST" and form.is_valid():
+        invitation = form.save()
+        if invitation.email:
+            invitation.renew()
+            _send_invitation(request, invitation)
+            messages.success(request, f"Invitation emailed to {invitation.email}.")
+        else:
+            messages.success(request, "Invitation created: copy the link below and send it.")
+        return redirect("accounts:invitation_list")
+    invitations = request.user.invitations.pending().order_by("-created_at")
+    return render(
+        request, "accounts/invitation_list.html", {"form": form, "invitations": invitations}
+    )
+
+
+@coach_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(request.user.invitations.pending(), pk=pk)
+    invitation.renew()
+    if invitation.email:
+        _send_invitation(request, invitation)
+        messages.success(
+            request, f"Invitation sent again to {invitation.email}; it lasts 7 more days."
+        )
+    else:
+        messages.success(request, "The link works for 7 more days.")
+    return redirect("accounts:invitation_list")
+
+
+@coach_required
+@require_POST
+def invitation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(request.user.invitations.pending(), pk=pk)
+    invitation.cancel()
+    messages.success(request, "Invitation cancelled: its link no longer works.")
+    return redirect("accounts:invitation_list")
+
+
+# Invitations: the client's side
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token) -> HttpResponse:
+    """Public: the link says what it is; accepting needs a signed-in client."""
+    invitation = get_object_or_404(Invitation.objects.select_related("coach"), token=token)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            invitation.accept(request.user)
+        except InvitationError as error:
+            messages.error(request, str(error))
+            return redirect("accounts:invitation", token=token)
+        messages.success(
+            request,
+            f"{invitation.coach.display_name} is now your coach. They can read the debriefs "
+            "you share; mark a debrief private to keep it to yourself.",
+        )
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"invitation": invitation, "here": request.get_full_path()},
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", debrief_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
+    path("coach/", include("debriefs.coach_urls")),
     path("", include("debriefs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -128,6 +128,23 @@ class DebriefQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(reviewed_at__isnull=True)
 
+    def with_flags(self):
+        """Each debrief with `flag_<name>` booleans and `flag_count` (see debriefs/flags.py)."""
+        from .flags import annotate_flags
+
+        return annotate_flags(self)
+
+    def review_queue(self):
+        """Not yet reviewed, flagged ones first, then the oldest meeting first."""
+        flagged_first = models.Case(
+            models.When(flag_count__gt=0, then=models.Value(0)), default=models.Value(1)
+        )
+        return (
+            self.awaiting_review()
+            .with_flags()
+            .order_by(flagged_first, "meeting__starts_at", "pk")
+        )
+
     def start_for(self, meeting: "Meeting") -> "Debrief":
         """The meeting's debrief, created as an empty draft the first time it is opened,
         so autosave, dismissed suggestions and referrals have something to attach to."""
@@ -217,6 +234,13 @@ class Debrief(models.Model):
 
     def __str__(self):
         return f"Debrief of {self.meeting}"
+
+    def mark_reviewed(self, by) -> None:
+        """The coach has read this debrief; it leaves their review queue."""
+        self.reviewed_at = timezone.now()
+        self.reviewed_by = by
+        # Only these two fields: a review never touches what the client wrote (or `version`).
+        Debrief.objects.filter(pk=self.pk).update(reviewed_at=self.reviewed_at, reviewed_by=by)
 
     @property
     def referral_name_list(self) -> list[str]:
@@ -360,6 +384,15 @@ class DismissedSuggestion(models.Model):
         return f"{self.code} dismissed"
 
 
+class CommentQuerySet(models.QuerySet):
+    def unread_by(self, user):
+        """Comments written to `user` (by the other side of the thread) not yet read."""
+        return self.filter(read_by_recipient_at__isnull=True).exclude(author=user)
+
+    def mark_read_by(self, user) -> int:
+        return self.unread_by(user).update(read_by_recipient_at=timezone.now())
+
+
 class Comment(models.Model):
     """A message in a debrief's thread between the client and their coach."""
 
@@ -370,6 +403,8 @@ class Comment(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     read_by_recipient_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

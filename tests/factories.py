@@ -44,6 +44,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
     organisation = factory.Faker("company")
     role_title = factory.Faker("job")
+    referred_by = None
     tier = factory.LazyAttribute(lambda o: o.referred_by.tier + 1 if o.referred_by else 1)
 
 
@@ -75,3 +76,23 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     title = factory.Faker("sentence", nb_words=4)
     due_on = factory.LazyFunction(timezone.localdate)
+
+
+# Coaching (issue 5): comments and invitations.
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "debriefs.Comment"
+
+    debrief = factory.SubFactory(DebriefFactory)
+    author = factory.SelfAttribute("debrief.owner")
+    body = factory.Faker("sentence")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.Invitation"
+
+    coach = factory.SubFactory(CoachFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")

@@ -1,0 +1,24 @@
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+
+def unread_comments(request: HttpRequest) -> dict:
+    """The number of comments waiting for the signed-in user, for the nav.
+
+    Lazy: the query runs only on pages whose template shows the count.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def count() -> int:
+        from debriefs.models import Comment, Debrief
+
+        if user.is_coach:
+            # Only what the coach may see: current clients, shared debriefs.
+            debriefs = Debrief.objects.shared_with_coach(user)
+        else:
+            debriefs = Debrief.objects.for_user(user)
+        return Comment.objects.filter(debrief__in=debriefs).unread_by(user).count()
+
+    return {"unread_comment_count": SimpleLazyObject(count)}
