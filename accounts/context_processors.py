@@ -1,16 +1,19 @@
+from functools import cache
+
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
 
 def unread_comments(request: HttpRequest) -> dict:
     """The number of comments waiting for the signed-in user, for the nav.
 
-    Lazy: the query runs only on pages whose template shows the count.
+    Lazy: templates call the function, so the query runs only on pages that show the
+    count, and once per page however often it is shown.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
 
+    @cache
     def count() -> int:
         from debriefs.models import Comment, Debrief
 
@@ -21,4 +24,4 @@ def unread_comments(request: HttpRequest) -> dict:
             debriefs = Debrief.objects.for_user(user)
         return Comment.objects.filter(debrief__in=debriefs).unread_by(user).count()
 
-    return {"unread_comment_count": SimpleLazyObject(count)}
+    return {"unread_comment_count": count}
