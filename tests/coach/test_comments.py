@@ -23,7 +23,9 @@ def test_the_coach_comments_with_a_plain_post_and_returns_to_the_review(client, 
     assert response.url == reverse("coach:review", args=[debrief.pk]) + "#thread"
     comment = Comment.objects.get()
     assert (comment.author, comment.debrief, comment.body) == (
-        carol, debrief, "Lead the questions next time."
+        carol,
+        debrief,
+        "Lead the questions next time.",
     )
 
 
@@ -73,7 +75,9 @@ def test_the_client_replies_and_returns_to_the_meeting_page(client, alice, carol
 def test_the_client_sees_the_coachs_comment_on_the_meeting_page(client, alice, carol, debrief):
     CommentFactory(debrief=debrief, author=carol, body="Ask for two names next time.")
     client.force_login(alice)
-    html = client.get(reverse("debriefs:meeting_detail", args=[debrief.meeting_id])).content.decode()
+    html = client.get(
+        reverse("debriefs:meeting_detail", args=[debrief.meeting_id])
+    ).content.decode()
     assert "Ask for two names next time." in html
     assert "Reply to your coach" in html
 
@@ -81,7 +85,9 @@ def test_the_client_sees_the_coachs_comment_on_the_meeting_page(client, alice, c
 def test_the_client_sees_when_the_coach_viewed_the_debrief(client, alice, carol, debrief):
     view = DebriefView.objects.create(debrief=debrief, coach=carol)
     client.force_login(alice)
-    html = client.get(reverse("debriefs:meeting_detail", args=[debrief.meeting_id])).content.decode()
+    html = client.get(
+        reverse("debriefs:meeting_detail", args=[debrief.meeting_id])
+    ).content.decode()
     assert "Carol" in html and "viewed this debrief on" in html
     assert view.viewed_at.strftime("%-d %b %Y") in html
 

@@ -26,12 +26,16 @@ def test_a_well_run_meeting_raises_no_flag(alice):
 
 @pytest.mark.parametrize("wants_job", ["no", "unsure"])
 def test_a_hinted_job_not_wanted_or_unsure_is_flagged(alice, wants_job):
-    debrief = DebriefFactory(meeting__owner=alice, **(CLEAN | dict(job_hinted=True, wants_job=wants_job)))
+    debrief = DebriefFactory(
+        meeting__owner=alice, **(CLEAN | dict(job_hinted=True, wants_job=wants_job))
+    )
     assert flag_names(debrief) == ["unwanted_job"]
 
 
 def test_a_hinted_job_that_is_wanted_is_not_flagged(alice):
-    debrief = DebriefFactory(meeting__owner=alice, **(CLEAN | dict(job_hinted=True, wants_job="yes")))
+    debrief = DebriefFactory(
+        meeting__owner=alice, **(CLEAN | dict(job_hinted=True, wants_job="yes"))
+    )
     assert flag_names(debrief) == []
 
 
@@ -55,7 +59,8 @@ def test_a_referral_from_another_meeting_does_not_count(alice):
 
 def test_the_other_side_leading_an_informational_interview_is_flagged(alice):
     debrief = DebriefFactory(
-        meeting__owner=alice, meeting__kind=Meeting.Kind.INFORMATIONAL,
+        meeting__owner=alice,
+        meeting__kind=Meeting.Kind.INFORMATIONAL,
         **(CLEAN | dict(questions_led_by="them")),
     )
     assert flag_names(debrief) == ["they_led_the_questions"]
@@ -63,7 +68,8 @@ def test_the_other_side_leading_an_informational_interview_is_flagged(alice):
 
 def test_the_other_side_leading_a_job_interview_is_not_flagged(alice):
     debrief = DebriefFactory(
-        meeting__owner=alice, meeting__kind=Meeting.Kind.JOB_INTERVIEW,
+        meeting__owner=alice,
+        meeting__kind=Meeting.Kind.JOB_INTERVIEW,
         **(CLEAN | dict(questions_led_by="them")),
     )
     assert flag_names(debrief) == []
@@ -90,8 +96,12 @@ def test_a_negative_impression_is_flagged(alice):
 def test_flag_count_adds_up_every_flag_raised(alice):
     debrief = DebriefFactory(
         meeting__owner=alice,
-        stump_speech_delivered="no", questions_led_by="them", job_hinted=True,
-        wants_job="no", impression="negative", referral_names="",
+        stump_speech_delivered="no",
+        questions_led_by="them",
+        job_hinted=True,
+        wants_job="no",
+        impression="negative",
+        referral_names="",
     )
     annotated = Debrief.objects.with_flags().get(pk=debrief.pk)
     assert annotated.flag_count == len(FLAGS) == 5

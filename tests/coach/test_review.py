@@ -10,8 +10,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def flagged(alice, carol):
     return DebriefFactory(
-        meeting__owner=alice, meeting__contact__name="Dr Omar Haddad",
-        stump_speech_delivered="no", notes="We talked about trials.",
+        meeting__owner=alice,
+        meeting__contact__name="Dr Omar Haddad",
+        stump_speech_delivered="no",
+        notes="We talked about trials.",
     )
 
 

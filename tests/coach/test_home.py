@@ -1,0 +1,181 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from tests.factories import ContactFactory, DebriefFactory, MeetingFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CLEAN = dict(stump_speech_delivered="yes", questions_led_by="me", referral_names="Dr Ng")
+
+
+def days_ago(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def test_the_coach_home_lists_only_the_coachs_own_clients(client, alice, carol, charlie, dave):
+    client.force_login(carol)
+    response = client.get(reverse("coach:home"))
+    clients = list(response.context["page"].object_list)
+    assert clients == [alice]
+    assert charlie.display_name not in response.content.decode()
+
+
+def test_each_client_row_has_the_figures_from_shared_data(client, alice, carol):
+    tier_one = ContactFactory(owner=alice)
+    tier_two = ContactFactory(owner=alice, referred_by=tier_one)
+    ContactFactory(owner=alice, referred_by=tier_two)  # tier 3 reached
+    recent = DebriefFactory(meeting__owner=alice, meeting__starts_at=days_ago(3), **CLEAN)
+    DebriefFactory(
+        meeting__owner=alice, meeting__starts_at=days_ago(40), stump_speech_delivered="no"
+    )
+    ContactFactory(owner=alice, referred_in=recent.meeting)
+    ContactFactory(owner=alice, referred_in=recent.meeting)
+    MeetingFactory(owner=alice, starts_at=days_ago(5))  # held, no debrief yet
+    MeetingFactory(owner=alice, starts_at=days_ago(-5), status="planned")
+
+    client.force_login(carol)
+    row = client.get(reverse("coach:home")).context["page"].object_list[0]
+    assert row.meetings_last_30_days == 2
+    assert row.meetings_held == 3
+    assert row.referrals_per_meeting == pytest.approx(2 / 3)
+    assert row.highest_tier == 3
+    assert row.awaiting_review == 2
+    # The older debrief: no stump speech and no referral.
+    assert row.open_flags == 2
+
+
+def test_a_private_debrief_is_left_out_of_every_figure(client, alice, carol):
+    private = DebriefFactory(
+        meeting__owner=alice,
+        meeting__starts_at=days_ago(2),
+        is_private=True,
+        stump_speech_delivered="no",
+    )
+    ContactFactory(owner=alice, referred_in=private.meeting)
+    client.force_login(carol)
+    response = client.get(reverse("coach:home"))
+    row = response.context["page"].object_list[0]
+    assert (row.meetings_last_30_days, row.meetings_held, row.awaiting_review, row.open_flags) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert row.referrals_per_meeting is None
+    assert response.context["queue_total"] == 0
+    assert f'data-debrief="{private.pk}"' not in response.content.decode()
+
+
+def test_drafts_are_neither_queued_nor_counted(client, alice, carol):
+    DebriefFactory(meeting__owner=alice, is_draft=True, stump_speech_delivered="no")
+    client.force_login(carol)
+    response = client.get(reverse("coach:home"))
+    assert response.context["queue_total"] == 0
+    assert response.context["page"].object_list[0].open_flags == 0
+
+
+def test_the_review_queue_puts_flagged_debriefs_first_then_the_oldest(client, alice, carol):
+    clean_old = DebriefFactory(meeting__owner=alice, meeting__starts_at=days_ago(20), **CLEAN)
+    flagged_new = DebriefFactory(
+        meeting__owner=alice, meeting__starts_at=days_ago(1), impression="negative", **CLEAN
+    )
+    flagged_old = DebriefFactory(
+        meeting__owner=alice, meeting__starts_at=days_ago(9), stump_speech_delivered="no"
+    )
+    clean_new = DebriefFactory(meeting__owner=alice, meeting__starts_at=days_ago(2), **CLEAN)
+    DebriefFactory(meeting__owner=alice, reviewed_at=timezone.now(), stump_speech_delivered="no")
+    client.force_login(carol)
+    response = client.get(reverse("coach:home"))
+    assert [d.pk for d in response.context["queue"]] == [
+        flagged_old.pk,
+        flagged_new.pk,
+        clean_old.pk,
+        clean_new.pk,
+    ]
+    assert "They left a negative impression" in response.content.decode()
+
+
+def test_clients_with_open_flags_come_first(client, alice, carol):
+    calm = UserFactory(first_name="Aaron", coach=carol)
+    DebriefFactory(meeting__owner=calm, **CLEAN)
+    DebriefFactory(meeting__owner=alice, stump_speech_delivered="no")
+    client.force_login(carol)
+    clients = list(client.get(reverse("coach:home")).context["page"].object_list)
+    assert clients == [alice, calm]
+
+
+def test_the_coach_can_find_a_client_by_name(client, alice, carol):
+    UserFactory(first_name="Zed", coach=carol)
+    client.force_login(carol)
+    response = client.get(reverse("coach:home"), {"q": "alice"})
+    assert list(response.context["page"].object_list) == [alice]
+
+
+def test_a_coach_without_clients_is_invited_to_invite_one(client, dave):
+    client.force_login(dave)
+    html = client.get(reverse("coach:home")).content.decode()
+    assert "No clients yet" in html and reverse("accounts:invitation_list") in html
+
+
+def test_a_client_cannot_open_the_coach_home(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("coach:home")).status_code == 403
+
+
+def make_clients(coach, count):
+    for _ in range(count):
+        person = UserFactory(coach=coach)
+        first = ContactFactory(owner=person)
+        ContactFactory(owner=person, referred_by=first)
+        debrief = DebriefFactory(
+            meeting__owner=person, meeting__contact=first, stump_speech_delivered="no"
+        )
+        ContactFactory(owner=person, referred_in=debrief.meeting)
+        DebriefFactory(meeting__owner=person, is_private=True)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_coach_home_uses_a_fixed_number_of_queries(
+    client, carol, size, django_assert_num_queries
+):
+    make_clients(carol, size)
+    client.force_login(carol)
+    client.get(reverse("coach:home"))  # warm the session
+    with django_assert_num_queries(8):
+        response = client.get(reverse("coach:home"))
+    assert len(response.context["page"].object_list) == size + 1  # and alice
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_the_client_overview_uses_a_fixed_number_of_queries(
+    client, alice, carol, size, django_assert_num_queries
+):
+    for _ in range(size):
+        DebriefFactory(meeting__owner=alice, stump_speech_delivered="no")
+    client.force_login(carol)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("coach:client_detail", args=[alice.pk]))
+    assert len(response.context["debriefs"]) == size
+
+
+def test_the_client_overview_lists_shared_debriefs_only(client, alice, carol):
+    shared = DebriefFactory(meeting__owner=alice, meeting__contact__name="Shared Person")
+    DebriefFactory(meeting__owner=alice, meeting__contact__name="Secret Person", is_private=True)
+    client.force_login(carol)
+    html = client.get(reverse("coach:client_detail", args=[alice.pk])).content.decode()
+    assert "Shared Person" in html and "Secret Person" not in html
+    assert f'data-debrief="{shared.pk}"' in html
+
+
+def test_another_coachs_client_overview_is_a_404(client, alice, carol, dave):
+    client.force_login(dave)
+    assert client.get(reverse("coach:client_detail", args=[alice.pk])).status_code == 404
+    assert client.get(reverse("coach:client_tiers", args=[alice.pk])).status_code == 404
+
+
+def test_users_model_is_unchanged_by_the_figures(alice, carol):
+    assert User.objects.filter(coach=carol).with_coaching_figures().count() == 1
