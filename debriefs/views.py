@@ -2,6 +2,7 @@ import datetime
 import uuid
 
 import vobject
+from dateutil import tz
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -30,6 +31,8 @@ from .models import Debrief, DismissedSuggestion, FollowUp, Meeting
 from .suggestions import CODES, FOLLOW_UP, network_suggestions_for, suggestions_for
 
 SUGGESTIONS_SHOWN = 5
+# The free-text fields shown side by side when two tabs saved different versions.
+CONFLICT_TEXTS = ["notes", "industry_questions", "learnt", "referral_names"]
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -243,8 +246,6 @@ def debrief_edit(request: HttpRequest, pk: int) -> HttpResponse:
     debrief = _debrief(meeting)
     if request.method == "GET":
         return _debrief_page(request, meeting, debrief)
-    saved_texts = {name: getattr(debrief, name)
-                   for name in ["notes", "industry_questions", "learnt", "referral_names"]}
     form = DebriefForm(request.POST, instance=debrief)
     formset = competency_formset(request.POST)
     if form.is_valid() and formset.is_valid():
@@ -259,15 +260,15 @@ def debrief_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("debriefs:meeting_detail", pk=meeting.pk)
         # Someone saved in between (another tab): show both texts, overwrite nothing.
         current = Debrief.objects.get(pk=debrief.pk)
+        conflict = {
+            "updated_at": current.updated_at,
+            "texts": [(DebriefForm.base_fields[name].label, getattr(current, name))
+                      for name in CONFLICT_TEXTS if getattr(current, name)],
+        }
         data = request.POST.copy()
         data["version"] = current.version
         form = DebriefForm(data, instance=current)
         form.is_valid()
-        conflict = {
-            "updated_at": current.updated_at,
-            "texts": [(form[name].label, getattr(current, name))
-                      for name in saved_texts if getattr(current, name)],
-        }
         return _debrief_page(request, meeting, current, form, formset, conflict=conflict,
                              status=409)
     return _debrief_page(request, meeting, debrief, form, formset, status=422)
@@ -294,7 +295,7 @@ def debrief_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "debriefs/debrief_form.html#save_status", {
         "meeting": meeting, "debrief": debrief, "state": state,
         "saved_at": timezone.localtime(), "oob_version": state["saved"],
-    }, status=409 if state["conflict"] else 200)
+    })  # 200 even on a conflict: htmx swaps only successful responses
     return response
 
 
@@ -421,7 +422,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
         response = render(request, "debriefs/debrief_form.html#referrals", {
             "meeting": meeting, "referral_form": form, "added": added,
             "referrals": list(meeting.referrals_obtained.order_by("pk")),
-        }, status=200 if added or not form.is_bound else 422)
+        })  # 200 even with errors: htmx swaps only successful responses
         return trigger_client_event(response, "referralAdded") if added else response
     if added:
         messages.success(request, f"{added.name} added to your contacts at tier {added.tier}, "
@@ -508,9 +509,11 @@ def calendar_feed(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     for meeting in meetings.select_related("contact").order_by("starts_at"):
         event = calendar.add("vevent")
         event.add("uid").value = f"meeting-{meeting.pk}@{host}"
-        event.add("dtstamp").value = meeting.updated_at
-        event.add("dtstart").value = meeting.starts_at
-        event.add("dtend").value = meeting.starts_at + datetime.timedelta(hours=1)
+        # vobject writes UTC times with a "Z" only for dateutil's UTC.
+        starts_at = meeting.starts_at.astimezone(tz.UTC)
+        event.add("dtstamp").value = meeting.updated_at.astimezone(tz.UTC)
+        event.add("dtstart").value = starts_at
+        event.add("dtend").value = starts_at + datetime.timedelta(hours=1)
         event.add("summary").value = f"{meeting.get_kind_display()} with {meeting.contact.name}"
         if meeting.location:
             event.add("location").value = meeting.location
@@ -520,7 +523,7 @@ def calendar_feed(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     for follow_up in FollowUp.objects.for_user(user).open().order_by("due_on"):
         event = calendar.add("vevent")
         event.add("uid").value = f"follow-up-{follow_up.pk}@{host}"
-        event.add("dtstamp").value = follow_up.created_at
+        event.add("dtstamp").value = follow_up.created_at.astimezone(tz.UTC)
         event.add("dtstart").value = follow_up.due_on
         event.add("summary").value = f"Follow-up: {follow_up.title}"
     response = HttpResponse(calendar.serialize(), content_type="text/calendar; charset=utf-8")
