@@ -124,7 +124,7 @@ def seed_meetings(client) -> int:
                      ("Stakeholder management", False)], referred=["Grace Liu",
                                                                     "Helen Wright"])
     # The hard case: a job was hinted at that Priya does not want.
-    meeting("Lena Fischer", -18, debrief=dict(
+    lena_meeting = meeting("Lena Fischer", -18, debrief=dict(
         is_draft=False, notes="Lena said her team is looking for someone with my background "
         "and may offer me a role. I don't think I want consulting hours.",
         stump_speech_delivered="yes", branch="about_us", questions_led_by="them",
@@ -168,7 +168,8 @@ def seed_meetings(client) -> int:
     today = timezone.localdate()
     FollowUp.objects.bulk_create([
         FollowUp(owner=client, title="Send Lena Fischer a thank-you note",
-                 contact=people["Lena Fischer"], due_on=today - datetime.timedelta(days=2),
+                 contact=people["Lena Fischer"], meeting=lena_meeting,
+                 due_on=today - datetime.timedelta(days=2),
                  suggestion_code="send-thank-you"),
         FollowUp(owner=client, title="Write to Paul Nguyen (referred by Grace Liu)",
                  contact=people["Paul Nguyen"], due_on=today),

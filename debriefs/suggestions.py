@@ -246,9 +246,9 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
         add(
             "add-referrals",
             f"Add {_join(missing)} to your contacts",
-            f"{name} gave you {'these names' if len(missing) > 1 else 'this name'}. Added as "
-            f"contacts they join your network at tier {contact.tier + 1}, referred by {name}, "
-            "so you can follow each one up.",
+            f"{name} gave you {'these names' if len(missing) > 1 else 'this name'}. Add "
+            "them as contacts: they join your network at "
+            f"tier {contact.tier + 1}, referred by {name}, so you can follow each one up.",
             7,
             action=ADD_REFERRAL, action_label=f"Add {missing[0]}",
             url=(reverse("debriefs:debrief_edit", args=[meeting.pk]) if meeting.pk else "")

@@ -184,6 +184,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "follow_ups": list(meeting.follow_ups.select_related("contact")),
         "suggestions": suggestions[:SUGGESTIONS_SHOWN],
         "more_suggestions": suggestions[SUGGESTIONS_SHOWN:],
+        "suggestion_count": len(suggestions),
         "follow_up_form": FollowUpForm(user=request.user, meeting=meeting),
         "today": timezone.localdate(),
     })

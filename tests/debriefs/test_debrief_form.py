@@ -351,3 +351,29 @@ def test_a_coach_cannot_write_to_a_clients_debrief(client, carol, debrief, name)
     client.force_login(carol)
     response = client.post(url(name, debrief.meeting), form_data(code="send-thank-you"))
     assert response.status_code == 403
+
+
+def test_on_the_meeting_page_accept_and_dismiss_are_plain_forms(client, alice, debrief):
+    client.force_login(alice)
+    text = client.get(url("meeting_detail", debrief.meeting)).text
+    card = text.split('data-suggestion="send-thank-you"')[1].split("</article>")[0]
+    assert f'action="{url("suggestion_accept", debrief.meeting)}"' in card
+    assert "hx-post" not in card
+
+
+def test_dismissing_without_javascript_goes_back_with_a_message(client, alice, debrief):
+    client.force_login(alice)
+    meeting = debrief.meeting
+    response = client.post(url("suggestion_dismiss", meeting),
+                           {"code": "send-thank-you", "next": url("meeting_detail", meeting)})
+    assert response.url == url("meeting_detail", meeting)
+    page = client.get(response.url).text
+    assert "Suggestion dismissed for this debrief." in page
+    assert 'data-suggestion="send-thank-you"' not in page
+
+
+def test_next_urls_to_other_sites_are_ignored(client, alice, debrief):
+    client.force_login(alice)
+    response = client.post(url("suggestion_dismiss", debrief.meeting),
+                           {"code": "send-thank-you", "next": "https://evil.example/"})
+    assert response.url == url("meeting_detail", debrief.meeting)
