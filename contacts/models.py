@@ -1,8 +1,44 @@
+import datetime
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 from django.utils import timezone
+
+# 3B7 (METHOD.md section 8): after 3 business days without a reply write to a second person
+# at the same organisation; after 7, send the first person one follow-up, then let it go.
+NO_REPLY_SECOND_PERSON_DAYS = 3
+NO_REPLY_LAST_FOLLOW_UP_DAYS = 7
+
+# The fields "search as you type" looks in (with the tags).
+SEARCHED_FIELDS = ("name", "organisation", "role_title", "field", "email", "how_we_met", "notes")
+
+
+def business_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days (Monday to Friday) after `start` up to and including `end`, in O(1)."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    weeks, extra = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(1, extra + 1):
+        if (start + datetime.timedelta(days=offset)).weekday() < 5:
+            count += 1
+    return count
+
+
+def _lock_owner(owner_id: int) -> None:
+    """Serialise changes to one owner's referral tree (inside a transaction)."""
+    list(get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk"))
+
+
+class ArrayToString(Func):
+    function = "array_to_string"
+    output_field = models.TextField()
 
 
 class ContactQuerySet(models.QuerySet):
@@ -17,6 +53,89 @@ class ContactQuerySet(models.QuerySet):
 
     def awaiting_outreach(self):
         return self.filter(status=Contact.Status.TO_CONTACT)
+
+    def with_tag(self, tag: str):
+        return self.filter(tags__contains=[tag])
+
+    def search(self, query: str):
+        """Contacts matching every word of `query`, best matches first (annotated `rank`).
+
+        A word matches when it appears anywhere in the name, organisation, role, field,
+        email, how-we-met, notes or tags (so "med" finds "Medwise" while typing), or when the
+        whole query matches PostgreSQL's English full-text search (so "consultants" finds
+        "consulting"). Names that start with the query rank first.
+        """
+        words = query.split()[:8]
+        if not words:
+            return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+        every_word = Q()
+        for word in words:
+            any_field = Q(tags_text__icontains=word)
+            for name in SEARCHED_FIELDS:
+                any_field |= Q(**{f"{name}__icontains": word})
+            every_word &= any_field
+        vector = SearchVector("name", weight="A", config="english") + SearchVector(
+            "organisation", "role_title", "field", "tags_text", weight="B", config="english"
+        ) + SearchVector("notes", "how_we_met", weight="C", config="english")
+        text_query = SearchQuery(query, search_type="websearch", config="english")
+        name_boost = Case(
+            When(name__istartswith=query, then=Value(2)),
+            When(name__icontains=query, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        return (
+            self.annotate(tags_text=ArrayToString(F("tags"), Value(" ")), document=vector)
+            .filter(every_word | Q(document=text_query))
+            .annotate(rank=name_boost + SearchRank(vector, text_query))
+        )
+
+    def tag_names(self) -> list[str]:
+        """Every tag used in these contacts, sorted, in one query."""
+        return sorted(
+            {tag for tags in self.order_by().values_list("tags", flat=True) for tag in tags},
+            key=str.casefold,
+        )
+
+    def ancestors_of(self, contact: "Contact") -> list["Contact"]:
+        """The referrers from `contact` up to tier 1, nearest first, in one query."""
+        table = Contact._meta.db_table
+        return list(
+            Contact.objects.raw(
+                f"""
+                WITH RECURSIVE chain(id, depth, path) AS (
+                    SELECT referred_by_id, 1, ARRAY[id] FROM {table}
+                    WHERE id = %s AND referred_by_id IS NOT NULL
+                  UNION ALL
+                    SELECT c.referred_by_id, chain.depth + 1, chain.path || c.id
+                    FROM {table} c JOIN chain ON c.id = chain.id
+                    WHERE c.referred_by_id IS NOT NULL AND NOT c.referred_by_id = ANY(chain.path)
+                )
+                SELECT c.* FROM {table} c JOIN chain ON c.id = chain.id ORDER BY chain.depth
+                """,
+                [contact.pk],
+            )
+        )
+
+    def descendant_ids(self, contact: "Contact") -> set[int]:
+        """Everyone below `contact` in the referral tree (not the contact), in one query."""
+        if contact.pk is None:
+            return set()
+        table = Contact._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH RECURSIVE below(id, path) AS (
+                    SELECT id, ARRAY[id] FROM {table} WHERE referred_by_id = %s
+                  UNION ALL
+                    SELECT c.id, below.path || c.id FROM {table} c
+                    JOIN below ON c.referred_by_id = below.id WHERE NOT c.id = ANY(below.path)
+                )
+                SELECT id FROM below
+                """,
+                [contact.pk],
+            )
+            return {row[0] for row in cursor.fetchall()} - {contact.pk}
 
     def rederive_tiers_below(self, contact: "Contact", include_self: bool = False) -> None:
         """Recompute the tier of everyone under `contact` in one recursive SQL statement.
@@ -119,14 +238,17 @@ class Contact(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def tier_class(self) -> str:
+        """The CSS class of the tier ramp (tier 5 and beyond share the deepest colour)."""
+        return f"tier-{min(self.tier, 5)}"
+
     def referral_chain(self) -> list["Contact"]:
         """The referrers from this contact up to tier 1, nearest first."""
-        chain, seen, current = [], {self.pk}, self.referred_by
-        while current is not None and current.pk not in seen:
-            chain.append(current)
-            seen.add(current.pk)
-            current = current.referred_by
-        return chain
+        if self.pk is None:
+            chain = [self.referred_by] if self.referred_by else []
+            return chain + (Contact.objects.ancestors_of(self.referred_by) if chain else [])
+        return Contact.objects.ancestors_of(self)
 
     def would_loop(self, referrer: "Contact | None") -> bool:
         """Whether making `referrer` this contact's referrer would close a loop."""
@@ -134,7 +256,7 @@ class Contact(models.Model):
             return False
         if referrer.pk == self.pk:
             return True
-        return any(c.pk == self.pk for c in referrer.referral_chain())
+        return any(c.pk == self.pk for c in Contact.objects.ancestors_of(referrer))
 
     def check_referrer(self, referrer: "Contact | None") -> None:
         if referrer is None:
@@ -143,6 +265,8 @@ class Contact(models.Model):
             raise ValidationError(
                 {"referred_by": "The referrer must be one of your own contacts."}
             )
+        if referrer.pk == self.pk:
+            raise ValidationError({"referred_by": "Someone cannot have referred themselves."})
         if self.would_loop(referrer):
             raise ValidationError(
                 {
@@ -152,9 +276,32 @@ class Contact(models.Model):
                 }
             )
 
+    def waiting_business_days(self, today: datetime.date | None = None) -> int | None:
+        """For an outreach without reply (status "reached out"): business days waited."""
+        if self.status != Contact.Status.REACHED_OUT:
+            return None
+        today = today or timezone.localdate()
+        return business_days_between(timezone.localdate(self.status_changed_at), today)
+
+    def no_reply_stage(self, today: datetime.date | None = None) -> str:
+        """"" (keep waiting), "second_person" (3+ business days) or "last_follow_up" (7+)."""
+        waited = self.waiting_business_days(today)
+        if waited is None or waited < NO_REPLY_SECOND_PERSON_DAYS:
+            return ""
+        if waited < NO_REPLY_LAST_FOLLOW_UP_DAYS:
+            return "second_person"
+        return "last_follow_up"
+
     @transaction.atomic
     def set_referrer(self, referrer: "Contact | None") -> None:
-        """Change who referred this contact and re-derive the tiers below it."""
+        """Change who referred this contact and re-derive the tiers below it.
+
+        Referrer changes of one owner are serialised (a lock on the owner's row), so two
+        requests at once cannot each pass the loop check and close a loop together.
+        """
+        _lock_owner(self.owner_id)
+        if referrer is not None and referrer.pk is not None:
+            referrer.refresh_from_db(fields=["tier", "referred_by", "owner"])
         self.check_referrer(referrer)
         self.referred_by = referrer
         self.tier = referrer.tier + 1 if referrer else 1
@@ -168,11 +315,19 @@ class Contact(models.Model):
             self.save(update_fields=["status", "status_changed_at", "updated_at"])
 
     @transaction.atomic
-    def delete_keeping_referrals(self) -> int:
-        """Delete this contact; the people they referred stay and move up a tier."""
+    def delete_keeping_referrals(self, hand_over_to_referrer: bool = True) -> int:
+        """Delete this contact and keep the people they referred; returns how many.
+
+        With `hand_over_to_referrer` (and a referrer), those people are linked to this
+        contact's own referrer, so they stay on the chain and move up one tier; otherwise
+        nobody referred them any more and they become tier 1. Everyone below is re-derived.
+        Meetings with this contact (and their debriefs) are deleted with it.
+        """
+        _lock_owner(self.owner_id)
+        new_referrer_id = self.referred_by_id if hand_over_to_referrer else None
         referred_ids = list(self.referrals.values_list("pk", flat=True))
+        Contact.objects.filter(pk__in=referred_ids).update(referred_by_id=new_referrer_id)
         self.delete()
         for contact in Contact.objects.filter(pk__in=referred_ids):
             Contact.objects.rederive_tiers_below(contact, include_self=True)
         return len(referred_ids)
-

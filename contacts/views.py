@@ -1,12 +1,389 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import io
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from accounts.permissions import client_required
+from debriefs.models import Meeting
 
-from .models import Contact
+from .forms import (
+    LIVE_FIELDS,
+    ContactFilterForm,
+    ContactForm,
+    DeleteForm,
+    ImportForm,
+    StatusForm,
+)
+from .models import NO_REPLY_SECOND_PERSON_DAYS, Contact, business_days_between
+from .transfer import ParsedFile, apply_import, export_csv, export_vcards, plan_import
+from .tree import layout_referral_tree
+
+PAGE_SIZE = 25
+COLUMN_LIMIT = 12  # people listed per tier column on the board before "N more"
+REFERRER_OPTIONS_LIMIT = 50
+IMPORT_SESSION_KEY = "contacts_import"
+# On the board, the people who need something from the client come first in each column.
+BOARD_STATUS_ORDER = [
+    Contact.Status.FOLLOW_UP_DUE,
+    Contact.Status.REACHED_OUT,
+    Contact.Status.MEETING_SCHEDULED,
+    Contact.Status.TO_CONTACT,
+    Contact.Status.MET,
+    Contact.Status.DORMANT,
+]
+
+
+def _contact(request: HttpRequest, pk: int) -> Contact:
+    return get_object_or_404(
+        Contact.objects.for_user(request.user).select_related("referred_by"), pk=pk
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# List
 
 
 @client_required
+@require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
     contacts = Contact.objects.for_user(request.user)
-    return render(request, "contacts/list.html", {"contacts": contacts})
+    tier_counts = dict(
+        contacts.order_by().values_list("tier").annotate(n=Count("pk")).values_list("tier", "n")
+    )
+    form = ContactFilterForm(
+        request.GET, tiers=sorted(tier_counts), tags=contacts.tag_names()
+    )
+    results = form.filter(contacts.select_related("referred_by"))
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for contact in page.object_list:
+        contact.waited = contact.waiting_business_days(today)
+    context = {
+        "form": form,
+        "page": page,
+        "total": sum(tier_counts.values()),
+        "query_string": _query_string(request, exclude="page"),
+        "second_person_days": NO_REPLY_SECOND_PERSON_DAYS,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        html = render_to_string("contacts/list.html#results", context, request=request)
+        html += render_to_string("contacts/list.html#count", context | {"oob": True},
+                                 request=request)
+        return HttpResponse(html)
+    return render(request, "contacts/list.html", context)
+
+
+def _query_string(request: HttpRequest, exclude: str) -> str:
+    params = request.GET.copy()
+    params.pop(exclude, None)
+    for key in [k for k, v in params.items() if not v]:
+        params.pop(key)
+    return params.urlencode()
+
+
+# ---------------------------------------------------------------------------------------
+# Detail and status
+
+
+@client_required
+@require_GET
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk)
+    chain = contact.referral_chain()
+    context = {
+        "contact": contact,
+        "chain_from_tier_one": list(reversed(chain)),
+        "referrals": list(contact.referrals.order_by("name")),
+        "meetings": list(contact.meetings.select_related("debrief").order_by("-starts_at")),
+        "status_form": StatusForm(initial={"status": contact.status}),
+        "statuses": Contact.Status.choices,
+        "waited": contact.waiting_business_days(),
+        "no_reply_stage": contact.no_reply_stage(),
+    }
+    return render(request, "contacts/detail.html", context)
+
+
+@client_required
+@require_POST
+def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        contact.set_status(form.cleaned_data["status"])
+        message = f"Status: {contact.get_status_display()}."
+    else:
+        message = "Choose one of the statuses."
+    if request.htmx:
+        response = render(request, "contacts/detail.html#status", {
+            "contact": contact, "statuses": Contact.Status.choices, "status_message": message,
+            "waited": contact.waiting_business_days(),
+            "no_reply_stage": contact.no_reply_stage(),
+        })
+        return trigger_client_event(response, "contactStatusChanged", {"id": contact.pk})
+    if form.is_valid():
+        messages.success(request, f"{contact.name}: {message}")
+    else:
+        messages.error(request, message)
+    return redirect("contacts:detail", pk=contact.pk)
+
+
+# ---------------------------------------------------------------------------------------
+# Create, edit, field validation, referrer picker
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    referrer_pk = request.GET.get("referred_by", "")
+    if referrer_pk.isdigit():
+        referrer = Contact.objects.for_user(request.user).filter(pk=referrer_pk).first()
+        if referrer:
+            initial["referred_by"] = referrer
+    form = ContactForm(request.POST or None, owner=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        contact = form.save()
+        messages.success(request, f"{contact.name} added at tier {contact.tier}.")
+        return _redirect(request, reverse("contacts:detail", args=[contact.pk]))
+    return render(request, "contacts/form.html", {"form": form, "contact": None})
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk)
+    old_tier = contact.tier
+    form = ContactForm(request.POST or None, instance=contact, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        contact = form.save()
+        moved = f" Now at tier {contact.tier}." if contact.tier != old_tier else ""
+        messages.success(request, f"{contact.name} saved.{moved}")
+        return _redirect(request, reverse("contacts:detail", args=[contact.pk]))
+    return render(request, "contacts/form.html", {"form": form, "contact": contact})
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@client_required
+@require_POST
+def validate_field(request: HttpRequest) -> HttpResponse:
+    """One field of the contact form, checked on blur: its group, with any error."""
+    name = request.POST.get("_field", "")
+    if name not in LIVE_FIELDS:
+        raise Http404("No such field.")
+    instance = None
+    contact_pk = request.GET.get("contact", "")
+    if contact_pk:
+        if not contact_pk.isdigit():
+            raise Http404("No such contact.")
+        instance = _contact(request, int(contact_pk))
+    form = ContactForm(request.POST, instance=instance, owner=request.user)
+    form.is_valid()
+    return HttpResponse(form[name].as_field_group())
+
+
+@client_required
+@require_GET
+def referrer_options(request: HttpRequest) -> HttpResponse:
+    """The `<option>`s of the referred-by picker matching a search (the HTMX enhancement)."""
+    contacts = Contact.objects.for_user(request.user)
+    query = request.GET.get("referrer_search", "").strip()[:100]
+    exclude = request.GET.get("contact", "")
+    if exclude.isdigit():
+        contacts = contacts.exclude(pk=exclude)
+    selected = request.GET.get("referred_by", "")
+    matches = contacts.search(query).order_by("-rank", "name") if query else contacts.order_by(
+        "name")
+    options = list(matches[:REFERRER_OPTIONS_LIMIT])
+    if selected.isdigit() and all(str(c.pk) != selected for c in options):
+        options += list(contacts.filter(pk=selected))
+    return render(request, "contacts/form.html#referrer_options", {
+        "options": options, "selected": selected, "query": query,
+        "more": query and len(options) >= REFERRER_OPTIONS_LIMIT,
+    })
+
+
+# ---------------------------------------------------------------------------------------
+# Delete
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk)
+    referrals = list(contact.referrals.order_by("name"))
+    form = DeleteForm(request.POST or None, initial={"referrals": DeleteForm.HAND_OVER})
+    if request.method == "POST" and form.is_valid():
+        hand_over = form.cleaned_data["referrals"] != DeleteForm.TIER_ONE
+        name = contact.name
+        kept = contact.delete_keeping_referrals(hand_over_to_referrer=hand_over)
+        note = f" The {kept} people they referred are still in your contacts." if kept else ""
+        messages.success(request, f"{name} deleted.{note}")
+        return _redirect(request, reverse("contacts:list"))
+    below = Contact.objects.descendant_ids(contact)
+    meetings = list(contact.meetings.select_related("debrief").order_by("-starts_at"))
+    return render(request, "contacts/delete.html", {
+        "contact": contact,
+        "form": form,
+        "referrals": referrals,
+        "further_down": len(below) - len(referrals),
+        "meetings": meetings,
+        "debrief_count": sum(1 for m in meetings if hasattr(m, "debrief")),
+    })
+
+
+# ---------------------------------------------------------------------------------------
+# Tiers board
+
+
+def tiers_board_context(owner) -> dict:
+    """Everything `contacts/partials/_tiers_board.html` needs, for any owner, in 2 queries.
+
+    The coach's read-only view of a client's board uses it too (with `read_only=True`).
+    """
+    status_labels = dict(Contact.Status.choices)
+    people = list(
+        Contact.objects.for_user(owner)
+        .order_by("name", "pk")
+        .values("id", "name", "organisation", "role_title", "tier", "status",
+                "status_changed_at", "referred_by_id", "referred_in__status")
+    )
+    held = Meeting.objects.for_user(owner).held().count()
+    today = timezone.localdate()
+    rank = {status: i for i, status in enumerate(BOARD_STATUS_ORDER)}
+
+    by_tier: dict[int, list[dict]] = {}
+    for person in people:
+        person["status_label"] = status_labels.get(person["status"], person["status"])
+        person["tier_class"] = f"tier-{min(person['tier'], 5)}"
+        by_tier.setdefault(person["tier"], []).append(person)
+    columns = []
+    for tier in range(1, max(by_tier, default=0) + 1):
+        members = by_tier.get(tier, [])
+        statuses: dict[str, int] = {}
+        for person in members:
+            statuses[person["status"]] = statuses.get(person["status"], 0) + 1
+        shown = sorted(members, key=lambda p: (rank.get(p["status"], 99), p["name"].casefold()))
+        columns.append({
+            "tier": tier,
+            "tier_class": f"tier-{min(tier, 5)}",
+            "count": len(members),
+            "statuses": [
+                {"status": s, "label": status_labels[s], "count": statuses[s]}
+                for s in BOARD_STATUS_ORDER if statuses.get(s)
+            ],
+            "people": shown[:COLUMN_LIMIT],
+            "more": max(len(members) - COLUMN_LIMIT, 0),
+        })
+
+    waiting_reply = sum(
+        1 for p in people
+        if p["status"] == Contact.Status.REACHED_OUT
+        and business_days_between(timezone.localdate(p["status_changed_at"]), today)
+        >= NO_REPLY_SECOND_PERSON_DAYS
+    )
+    referrals_at_meetings = sum(1 for p in people if p["referred_in__status"] == "held")
+    return {
+        "board_owner": owner,
+        "figures": {
+            "contacts": len(people),
+            "highest_tier": max(by_tier, default=0),
+            "held": held,
+            "referrals_at_meetings": referrals_at_meetings,
+            "referrals_per_meeting": referrals_at_meetings / held if held else None,
+            "to_contact": sum(1 for p in people if p["status"] == Contact.Status.TO_CONTACT),
+            "waiting_reply": waiting_reply,
+        },
+        "columns": columns,
+        "tree": layout_referral_tree(people),
+    }
+
+
+@client_required
+@require_GET
+def tiers(request: HttpRequest) -> HttpResponse:
+    context = tiers_board_context(request.user) | {"read_only": False}
+    return render(request, "contacts/tiers.html", context)
+
+
+# ---------------------------------------------------------------------------------------
+# Import and export
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def contact_import(request: HttpRequest) -> HttpResponse:
+    """Upload a file (POST with a file) and see the preview; nothing is saved yet."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = uuid.uuid4().hex
+        request.session[IMPORT_SESSION_KEY] = {"token": token} | form.parsed.as_session()
+        plan = plan_import(request.user, form.parsed)
+        return render(request, "contacts/import_preview.html", {
+            "parsed": form.parsed, "plan": plan, "token": token,
+        })
+    return render(request, "contacts/import.html", {"form": form})
+
+
+@client_required
+@require_POST
+def contact_import_confirm(request: HttpRequest) -> HttpResponse:
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored or stored.get("token") != request.POST.get("token"):
+        messages.error(
+            request, "That import preview has expired or was replaced. Choose the file again."
+        )
+        return redirect("contacts:import")
+    parsed = ParsedFile.from_session({k: v for k, v in stored.items() if k != "token"})
+    plan = apply_import(request.user, parsed)
+    del request.session[IMPORT_SESSION_KEY]
+    created = len(plan.to_create)
+    skipped = len(plan.duplicates) + len(plan.problems)
+    messages.success(
+        request,
+        f"Imported {created} contact{'s' if created != 1 else ''} from {parsed.filename}."
+        + (f" {skipped} skipped (duplicates or problems)." if skipped else ""),
+    )
+    return redirect("contacts:list")
+
+
+def _exported_contacts(request: HttpRequest):
+    return Contact.objects.for_user(request.user).select_related("referred_by").order_by(
+        "tier", "name", "pk")
+
+
+def _attachment(content_type: str, extension: str) -> HttpResponse:
+    response = HttpResponse(content_type=content_type)
+    filename = f"contacts-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@client_required
+@require_GET
+def contact_export_csv(request: HttpRequest) -> HttpResponse:
+    response = _attachment("text/csv; charset=utf-8", "csv")
+    stream = io.StringIO()
+    stream.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    export_csv(_exported_contacts(request), stream)
+    response.write(stream.getvalue())
+    return response
+
+
+@client_required
+@require_GET
+def contact_export_vcard(request: HttpRequest) -> HttpResponse:
+    response = _attachment("text/vcard; charset=utf-8", "vcf")
+    response.write(export_vcards(_exported_contacts(request)))
+    return response

@@ -1,0 +1,307 @@
+import json
+import re
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+
+from debriefs.models import Meeting
+
+from .models import Contact
+
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 50
+PHONE_CHARACTERS = re.compile(r"^[0-9+()./\- ]+$")
+
+# Fields checked on blur (HTMX) as well as on submit.
+LIVE_FIELDS = ("name", "organisation", "email", "phone", "linkedin_url", "referred_by",
+               "referred_in", "tags")
+
+
+def normalise(text: str) -> str:
+    """Case- and spacing-insensitive form of a name or organisation, for duplicate checks."""
+    return " ".join(text.split()).casefold()
+
+
+def parse_tags(text: str) -> list[str]:
+    """Split "pharma, Medical affairs , pharma" into ["pharma", "Medical affairs"]."""
+    tags, seen = [], set()
+    for raw in re.split(r"[,;\n]", text):
+        tag = " ".join(raw.split())
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags
+
+
+class ReferrerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, contact: Contact) -> str:
+        where = f" · {contact.organisation}" if contact.organisation else ""
+        return f"{contact.name}{where} (tier {contact.tier})"
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, meeting: Meeting) -> str:
+        return f"{meeting.contact.name}, {timezone.localtime(meeting.starts_at):%d %b %Y}"
+
+
+class ContactForm(forms.ModelForm):
+    """Create or edit a contact. The tier is never typed: it follows from `referred_by`."""
+
+    referred_by = ReferrerChoiceField(
+        queryset=Contact.objects.none(),
+        required=False,
+        label="Referred by",
+        empty_label="Nobody: someone I already know (tier 1)",
+        help_text="Who gave you this person's name. Their tier is one more than the referrer's.",
+    )
+    referred_in = MeetingChoiceField(
+        queryset=Meeting.objects.none(),
+        required=False,
+        label="Name given at the meeting",
+        empty_label="Not at a logged meeting",
+        help_text="Counts towards your referrals per meeting.",
+    )
+    tags = forms.CharField(
+        required=False,
+        help_text="Separate with commas, for example: pharma, medical affairs.",
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "name", "organisation", "role_title", "field", "email", "phone", "linkedin_url",
+            "referred_by", "referred_in", "how_we_met", "status", "responsiveness", "tags",
+            "notes",
+        ]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 5}),
+            "how_we_met": forms.TextInput(
+                attrs={"placeholder": "e.g. medical school, a conference, LinkedIn"}
+            ),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "status": "Where this person is in your outreach.",
+        }
+
+    def __init__(self, *args, owner, live_validation: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.owner = owner
+        self.owner = owner
+        contacts = Contact.objects.for_user(owner).order_by("name")
+        if self.instance.pk:
+            contacts = contacts.exclude(pk=self.instance.pk)
+        self.fields["referred_by"].queryset = contacts
+        self.fields["referred_in"].queryset = (
+            Meeting.objects.for_user(owner)
+            .filter(status=Meeting.Status.HELD)
+            .select_related("contact")
+            .order_by("-starts_at")
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags"] = ", ".join(self.instance.tags)
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+        if live_validation:
+            self._add_live_validation()
+
+    def _add_live_validation(self) -> None:
+        url = reverse("contacts:validate")
+        if self.instance.pk:
+            url += f"?contact={self.instance.pk}"
+        for name in LIVE_FIELDS:
+            widget = self.fields[name].widget
+            is_select = isinstance(widget, forms.Select)
+            widget.attrs.update({
+                "hx-post": url,
+                "hx-trigger": "change" if is_select else "blur changed",
+                "hx-target": f"#field-{name}",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+                "hx-vals": json.dumps({"_field": name}),
+                "hx-sync": "closest form:abort",
+            })
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the person's name.")
+        return name
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email:
+            same = (
+                Contact.objects.for_user(self.owner)
+                .filter(email__iexact=email)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if same:
+                raise forms.ValidationError(
+                    f"{same.name} already has this email address in your contacts."
+                )
+        return email
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and (
+            not PHONE_CHARACTERS.match(phone) or sum(ch.isdigit() for ch in phone) < 6
+        ):
+            raise forms.ValidationError(
+                "Use digits, spaces and + ( ) - only, for example +44 20 7946 0958."
+            )
+        return phone
+
+    def clean_linkedin_url(self) -> str:
+        url = self.cleaned_data["linkedin_url"]
+        if url and "linkedin." not in url.lower():
+            raise forms.ValidationError(
+                "This is not a LinkedIn address (it should look like "
+                "https://www.linkedin.com/in/their-name)."
+            )
+        return url
+
+    def clean_tags(self) -> list[str]:
+        tags = parse_tags(self.cleaned_data["tags"])
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(f"Use at most {MAX_TAGS} tags.")
+        too_long = [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                f"Keep each tag under {MAX_TAG_LENGTH} characters ({too_long[0][:20]}… is "
+                "too long)."
+            )
+        return tags
+
+    def clean(self):
+        cleaned = super().clean()
+        name, organisation = cleaned.get("name"), cleaned.get("organisation", "")
+        if name:
+            same = [
+                c for c in Contact.objects.for_user(self.owner)
+                .filter(name__iexact=name)
+                .exclude(pk=self.instance.pk)
+                if normalise(c.organisation) == normalise(organisation or "")
+            ]
+            if same:
+                where = f" at {same[0].organisation}" if same[0].organisation else ""
+                self.add_error(
+                    "name", f"You already have a contact called {same[0].name}{where}."
+                )
+        referrer = cleaned.get("referred_by")
+        if referrer is not None and "referred_by" not in self.errors:
+            self.instance.name = name or self.instance.name
+            try:
+                self.instance.check_referrer(referrer)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        meeting = cleaned.get("referred_in")
+        if meeting is not None and meeting.contact_id != getattr(referrer, "pk", None):
+            who = referrer.name if referrer else "nobody"
+            self.add_error(
+                "referred_in",
+                f"That was a meeting with {meeting.contact.name}, but the referrer is {who}. "
+                "Pick a meeting with the person who referred them.",
+            )
+        return cleaned
+
+    def save(self, commit: bool = True) -> Contact:
+        contact = super().save(commit=False)
+        if self.instance.pk and "status" in self.changed_data:
+            contact.status_changed_at = timezone.now()
+        contact.set_referrer(self.cleaned_data.get("referred_by"))
+        return contact
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Contact.Status.choices)
+
+
+class DeleteForm(forms.Form):
+    HAND_OVER, TIER_ONE = "hand_over", "tier_one"
+    referrals = forms.ChoiceField(
+        choices=[(HAND_OVER, "hand over"), (TIER_ONE, "tier one")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class ContactFilterForm(forms.Form):
+    """The list's search, filters and sort, read from the query string."""
+
+    SORTS = {
+        "relevance": ("Best match", None),
+        "name": ("Name", ("name", "pk")),
+        "recent": ("Recently updated", ("-updated_at", "pk")),
+        "tier": ("Tier", ("tier", "name", "pk")),
+        "waiting": ("Waiting longest", ("status_changed_at", "pk")),
+        "organisation": ("Organisation", ("organisation", "name", "pk")),
+    }
+
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Name, organisation, role, notes, tag…",
+                   "autocomplete": "off"}
+        ),
+    )
+    tier = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Contact.Status.choices]
+    )
+    tag = forms.ChoiceField(required=False)
+    sort = forms.ChoiceField(required=False, choices=[(k, v[0]) for k, v in SORTS.items()])
+
+    def __init__(self, *args, tiers: list[int], tags: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = [("", "Any tier")] + [(t, f"Tier {t}") for t in tiers]
+        self.fields["tag"].choices = [("", "Any tag")] + [(t, t) for t in tags]
+
+    def filter(self, contacts):
+        """Apply the valid filters to `contacts` (invalid values are simply ignored)."""
+        if self.is_bound:
+            self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        query = (data.get("q") or "").strip()
+        if query:
+            contacts = contacts.search(query)
+        if data.get("tier"):
+            contacts = contacts.in_tier(data["tier"])
+        if data.get("status"):
+            contacts = contacts.filter(status=data["status"])
+        if data.get("tag"):
+            contacts = contacts.with_tag(data["tag"])
+        sort = data.get("sort") or ("relevance" if query else "name")
+        if sort == "relevance":
+            ordering = ("-rank", "name", "pk") if query else ("name", "pk")
+        else:
+            ordering = self.SORTS[sort][1]
+        return contacts.order_by(*ordering)
+
+    @property
+    def is_filtered(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) for name in ("q", "tier", "status", "tag"))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="File to import",
+        help_text="A CSV file (ours, a spreadsheet with name and email columns, or LinkedIn's "
+        "Connections.csv) or a vCard file (.vcf). Up to 2 MB and 5,000 people.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.vcf,.vcard,text/csv,text/vcard"}),
+    )
+
+    def clean_file(self):
+        from .transfer import UnreadableFile, parse_upload
+
+        upload = self.cleaned_data["file"]
+        try:
+            self.parsed = parse_upload(upload)
+        except UnreadableFile as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
