@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_users
+from contacts.demo import seed_contacts
 from debriefs.demo import seed_meetings
 
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         users = seed_users()
+        seed_contacts(users["client"])
         seed_meetings(users["client"])
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for label, user in users.items():
