@@ -114,9 +114,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         Comment.objects.create(debrief=debrief, author=request.user, body=form.cleaned_data["body"])
         if request.htmx:
             thread = build_thread(debrief, request.user)
-            response = render(
-                request, "debriefs/partials/_coach_thread.html", {"thread": thread}
-            )
+            response = render(request, "debriefs/partials/_coach_thread.html", {"thread": thread})
             return trigger_client_event(response, "commentAdded")
         messages.success(request, "Comment added.")
         return redirect(_thread_page_url(request.user, debrief))
@@ -163,7 +161,8 @@ def home(request: HttpRequest) -> HttpResponse:
     clients = coach.clients.with_coaching_figures()
     if query:
         clients = clients.filter(
-            Q(first_name__icontains=query) | Q(last_name__icontains=query)
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
             | Q(email__icontains=query)
         )
     clients = clients.order_by("-open_flags", "-awaiting_review", "first_name", "last_name", "pk")
@@ -180,8 +179,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(
             unread_count=Count(
                 "comments",
-                filter=Q(comments__read_by_recipient_at__isnull=True)
-                & ~Q(comments__author=coach),
+                filter=Q(comments__read_by_recipient_at__isnull=True) & ~Q(comments__author=coach),
             ),
             last_comment_at=Max("comments__created_at"),
         )
@@ -262,7 +260,9 @@ def _suggestions(debrief: Debrief) -> list:
         from .suggestions import suggestions_for
     except ImportError:  # the engine is not built yet
         return []
-    return suggestions_for(debrief)
+    # "Talk it over with your coach" is addressed to the coach reading this: the flags
+    # already say why.
+    return [s for s in suggestions_for(debrief) if s.code != "review-with-coach"]
 
 
 @coach_required
@@ -279,4 +279,3 @@ def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "Your review queue is empty.")
         return redirect("coach:home")
     return redirect("coach:review", pk=next_pk)
-

@@ -56,11 +56,7 @@ def _they_led_the_questions() -> Q:
     # An informational interview is one the client leads. A job interview (by kind, or
     # because a job was hinted at and the client wants it) is theirs to lead.
     became_job_interview = Q(job_hinted=True, wants_job="yes")
-    return (
-        Q(questions_led_by="them")
-        & ~Q(meeting__kind="job_interview")
-        & ~became_job_interview
-    )
+    return Q(questions_led_by="them") & ~Q(meeting__kind="job_interview") & ~became_job_interview
 
 
 def _no_stump_speech() -> Q:
