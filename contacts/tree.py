@@ -97,7 +97,7 @@ def layout_referral_tree(people: list[dict], max_nodes: int = DEFAULT_MAX_NODES)
     }
     roots = []
     for node in nodes.values():
-        parent = nodes.get(node.referred_by_id) if node.referred_by_id else None
+        parent = nodes.get(node.referred_by_id) if node.referred_by_id is not None else None
         if parent is None or parent is node:
             roots.append(node)
         else:

@@ -4,7 +4,7 @@ import uuid
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -95,9 +95,10 @@ def _query_string(request: HttpRequest, exclude: str) -> str:
 
 
 @client_required
-@require_GET
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact(request, pk)
+    contact = _contact(request, pk)  # before the method check: someone else's is a 404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     chain = contact.referral_chain()
     context = {
         "contact": contact,
@@ -113,9 +114,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @client_required
-@require_POST
 def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact(request, pk)
+    contact = _contact(request, pk)  # before the method check: someone else's is a 404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = StatusForm(request.POST)
     if form.is_valid():
         contact.set_status(form.cleaned_data["status"])
@@ -158,9 +160,10 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-@require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact(request, pk)
+    contact = _contact(request, pk)  # before the method check: someone else's is a 404
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     old_tier = contact.tier
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
     if request.method == "POST" and form.is_valid():
@@ -219,11 +222,12 @@ def referrer_options(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-@require_http_methods(["GET", "POST"])
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _contact(request, pk)
+    contact = _contact(request, pk)  # before the method check: someone else's is a 404
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     referrals = list(contact.referrals.order_by("name"))
-    form = DeleteForm(request.POST or None, initial={"referrals": DeleteForm.HAND_OVER})
+    form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         hand_over = form.cleaned_data["referrals"] != DeleteForm.TIER_ONE
         name = contact.name
@@ -325,7 +329,8 @@ def tiers(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_import(request: HttpRequest) -> HttpResponse:
     """Upload a file (POST with a file) and see the preview; nothing is saved yet."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    is_post = request.method == "POST"
+    form = ImportForm(request.POST if is_post else None, request.FILES if is_post else None)
     if request.method == "POST" and form.is_valid():
         token = uuid.uuid4().hex
         request.session[IMPORT_SESSION_KEY] = {"token": token} | form.parsed.as_session()

@@ -1,0 +1,160 @@
+"""The contacts list: search as you type, filters, sort, pages, and a fixed query count."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Contact
+from tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("contacts:list")
+
+
+@pytest.fixture
+def network(alice):
+    sarah = ContactFactory(owner=alice, name="Sarah Chen", organisation="Medwise",
+                           role_title="Medical Director", tags=["health-tech"],
+                           status=Contact.Status.MET)
+    ethan = ContactFactory(owner=alice, name="Ethan Brooks", organisation="CarePath Digital",
+                           role_title="VP Product", referred_by=sarah, tags=["health-tech"],
+                           status=Contact.Status.REACHED_OUT,
+                           notes="Builds clinical algorithms for triage.")
+    james = ContactFactory(owner=alice, name="James Patel", organisation="Halden Consulting",
+                           role_title="Senior Consultant", tags=["consulting"])
+    return {"sarah": sarah, "ethan": ethan, "james": james}
+
+
+def names(response) -> list[str]:
+    return [c.name for c in response.context["page"].object_list]
+
+
+def test_the_list_shows_the_owners_contacts_with_their_tier(client, alice, network):
+    client.force_login(alice)
+    response = client.get(URL)
+    assert names(response) == ["Ethan Brooks", "James Patel", "Sarah Chen"]
+    assert "Tier 2" in response.content.decode()
+
+
+def test_the_list_never_shows_another_clients_contacts(client, alice, charlie, network):
+    ContactFactory(owner=charlie, name="Charlie's Friend")
+    client.force_login(alice)
+    assert "Charlie's Friend" not in client.get(URL).content.decode()
+
+
+def test_search_matches_part_of_a_word_while_typing(client, alice, network):
+    client.force_login(alice)
+    assert names(client.get(URL, {"q": "medw"})) == ["Sarah Chen"]
+
+
+def test_search_looks_in_notes_and_tags(client, alice, network):
+    client.force_login(alice)
+    assert names(client.get(URL, {"q": "algorithms"})) == ["Ethan Brooks"]
+    assert names(client.get(URL, {"q": "consulting"})) == ["James Patel"]
+
+
+def test_search_needs_every_word(client, alice, network):
+    client.force_login(alice)
+    assert names(client.get(URL, {"q": "health carepath"})) == ["Ethan Brooks"]
+
+
+def test_search_uses_full_text_stemming(client, alice, network):
+    client.force_login(alice)
+    assert names(client.get(URL, {"q": "consultants"})) == ["James Patel"]
+
+
+def test_search_ranks_names_starting_with_the_query_first(client, alice, network):
+    ContactFactory(owner=alice, name="Aaron Webb", notes="Met him through Sarah")
+    client.force_login(alice)
+    assert names(client.get(URL, {"q": "sarah"})) == ["Sarah Chen", "Aaron Webb"]
+
+
+def test_filters_by_tier_status_and_tag(client, alice, network):
+    client.force_login(alice)
+    assert names(client.get(URL, {"tier": "2"})) == ["Ethan Brooks"]
+    assert names(client.get(URL, {"status": "met"})) == ["Sarah Chen"]
+    assert names(client.get(URL, {"tag": "health-tech"})) == ["Ethan Brooks", "Sarah Chen"]
+    assert names(client.get(URL, {"tag": "health-tech", "tier": "1"})) == ["Sarah Chen"]
+
+
+def test_invalid_filter_values_are_ignored_not_an_error(client, alice, network):
+    client.force_login(alice)
+    response = client.get(URL, {"tier": "banana", "status": "nope", "sort": "x", "page": "z"})
+    assert response.status_code == 200
+    assert len(names(response)) == 3
+
+
+def test_sorting_by_waiting_longest_puts_the_oldest_status_change_first(client, alice, network):
+    Contact.objects.filter(pk=network["james"].pk).update(
+        status_changed_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    client.force_login(alice)
+    assert names(client.get(URL, {"sort": "waiting"}))[0] == "James Patel"
+
+
+def test_sorting_by_tier(client, alice, network):
+    client.force_login(alice)
+    assert names(client.get(URL, {"sort": "tier"}))[-1] == "Ethan Brooks"
+
+
+def test_the_list_is_paginated(client, alice):
+    ContactFactory.create_batch(30, owner=alice)
+    client.force_login(alice)
+    first, second = client.get(URL), client.get(URL, {"page": 2})
+    assert len(names(first)) == 25 and len(names(second)) == 5
+    assert "Page 1 of 2" in first.content.decode()
+
+
+def test_page_links_keep_the_filters(client, alice):
+    ContactFactory.create_batch(30, owner=alice, tags=["pharma"])
+    client.force_login(alice)
+    html = client.get(URL, {"tag": "pharma"}).content.decode()
+    assert "?tag=pharma&amp;page=2" in html
+
+
+def test_htmx_search_returns_only_the_results_and_the_count(client, alice, network):
+    client.force_login(alice)
+    response = client.get(URL, {"q": "medw"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "Sarah Chen" in html and "James Patel" not in html
+    assert "<html" not in html and 'id="id_q"' not in html
+    assert 'hx-swap-oob="true"' in html and "1 of 3 contacts match" in html.replace("\n", " ")
+
+
+def test_the_search_form_reflects_the_query_string(client, alice, network):
+    client.force_login(alice)
+    html = client.get(URL, {"q": "medw", "status": "met"}).content.decode()
+    assert 'value="medw"' in html
+    assert '<option value="met" selected>' in html
+    assert 'hx-push-url="true"' in html
+
+
+def test_an_empty_search_result_says_so(client, alice, network):
+    client.force_login(alice)
+    html = client.get(URL, {"q": "zzzz"}).content.decode()
+    assert "Nobody matches" in html
+
+
+def test_a_client_without_contacts_sees_how_to_start(client, alice):
+    client.force_login(alice)
+    html = client.get(URL).content.decode()
+    assert "Add your first contact" in html and "Import from LinkedIn" in html
+
+
+def test_a_coach_cannot_open_the_contacts_list(client, carol):
+    client.force_login(carol)
+    assert client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_the_list_uses_a_fixed_number_of_queries(client, alice, size,
+                                                 django_assert_max_num_queries):
+    referrer = ContactFactory(owner=alice)
+    ContactFactory.create_batch(size, owner=alice, referred_by=referrer, tags=["a", "b"])
+    client.force_login(alice)
+    with django_assert_max_num_queries(7):
+        client.get(URL, {"q": "a", "tag": "a"})
+    with django_assert_max_num_queries(7):
+        client.get(URL)
