@@ -220,7 +220,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @coach_required
 @require_GET
 def client_tiers(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(request.user.clients.all(), pk=pk)
+    client = get_object_or_404(request.user.clients.with_coaching_figures(), pk=pk)
     context = {"client": client, "board_available": False}
     try:
         from contacts.views import tiers_board_context
@@ -229,6 +229,13 @@ def client_tiers(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         context |= tiers_board_context(client)
         context |= {"client": client, "board_available": True, "read_only": True}
+        # The board counts every held meeting; the coach's figures leave out the meetings
+        # whose debrief is private, so both pages agree and nothing private is counted.
+        context["figures"] = context["figures"] | {
+            "held": client.meetings_held,
+            "referrals_at_meetings": client.referrals_obtained,
+            "referrals_per_meeting": client.referrals_per_meeting,
+        }
     return render(request, "coach/client_tiers.html", context)
 
 

@@ -179,3 +179,23 @@ def test_another_coachs_client_overview_is_a_404(client, alice, carol, dave):
 
 def test_users_model_is_unchanged_by_the_figures(alice, carol):
     assert User.objects.filter(coach=carol).with_coaching_figures().count() == 1
+
+
+def test_the_coach_reads_the_clients_tiers_board_without_edit_links(client, alice, carol):
+    first = ContactFactory(owner=alice, name="Sarah Chen")
+    ContactFactory(owner=alice, name="Ethan Brooks", referred_by=first)
+    client.force_login(carol)
+    html = client.get(reverse("coach:client_tiers", args=[alice.pk])).content.decode()
+    assert "Sarah Chen" in html and "Ethan Brooks" in html
+    assert reverse("contacts:detail", args=[first.pk]) not in html
+    assert reverse("contacts:create") not in html
+
+
+def test_the_tiers_board_figures_leave_out_meetings_with_a_private_debrief(client, alice, carol):
+    shared = DebriefFactory(meeting__owner=alice)
+    private = DebriefFactory(meeting__owner=alice, is_private=True)
+    ContactFactory(owner=alice, referred_in=shared.meeting)
+    ContactFactory(owner=alice, referred_in=private.meeting)
+    client.force_login(carol)
+    figures = client.get(reverse("coach:client_tiers", args=[alice.pk])).context["figures"]
+    assert (figures["held"], figures["referrals_at_meetings"]) == (1, 1)
