@@ -95,7 +95,7 @@ def _demo_debrief(owner, contact, days_ago, kind, fields, **extra):
 
 def seed_coaching(users: dict[str, User]) -> dict[str, User]:
     """The coach's second client with debriefs, comments and a private one; an invitation."""
-    from debriefs.models import Comment, Debrief
+    from debriefs.models import Comment, Debrief, DebriefView
 
     coach, priya = users["coach"], users["client"]
     email, first_name, last_name = SECOND_CLIENT
@@ -140,10 +140,12 @@ def seed_coaching(users: dict[str, User]) -> dict[str, User]:
     # One unread comment for Priya, on her latest shared debrief, so her nav shows it.
     latest = Debrief.objects.shared_with_coach(coach).filter(owner=priya).first()
     if latest and not Comment.objects.filter(debrief__owner=priya, author=coach).exists():
+        DebriefView.objects.create(debrief=latest, coach=coach)
         Comment.objects.create(
             debrief=latest, author=coach,
-            body="Good meeting. Next time, ask “Is there anyone else I should talk to? May I "
-                 "use your name?” before you wrap up.",
+            body="Two names from one meeting: well done. If this is a job you want, treat the "
+                 "next conversation as a job interview and prepare a short example for each "
+                 "competency they named.",
         )
 
     if not coach.invitations.pending().filter(email="new.client@example.com").exists():

@@ -207,7 +207,7 @@ def test_the_client_sees_their_coach_on_the_account_page(client, alice, carol):
     client.force_login(alice)
     html = client.get(reverse("accounts:account")).content.decode()
     assert "Your coach" in html and carol.display_name in html
-    assert "End the link with" in html
+    assert "End the link with" in html and "End the link now" in html
 
 
 def test_ending_the_link_removes_the_coach_at_once(client, alice, carol):
