@@ -84,6 +84,7 @@ class ContactForm(forms.ModelForm):
         help_texts = {
             "status": "Where this person is in your outreach.",
         }
+        labels = {"how_we_met": "How you met"}
 
     def __init__(self, *args, owner, live_validation: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
