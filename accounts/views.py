@@ -49,8 +49,8 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html", {"form": form})
 
 
-@require_POST
 @client_required
+@require_POST
 def end_coaching(request: HttpRequest) -> HttpResponse:
     coach = request.user.coach
     if coach is None:

@@ -1,4 +1,4 @@
-"""Who may do what: every coach and debrief URL, every method, five actors.
+"""Who may do what: every coach, debrief and contact URL, every method, five actors.
 
 Actors: alice (the client who owns the data), carol (her coach), charlie (another client),
 dave (another coach) and an anonymous visitor. For each URL and method the test checks the
@@ -37,6 +37,10 @@ TARGET = {
     "debriefs:suggestion_dismiss": "meeting",
     "debriefs:referral_add": "meeting",
     "debriefs:follow_up_toggle": "follow_up",
+    "contacts:detail": "contact",
+    "contacts:edit": "contact",
+    "contacts:status": "contact",
+    "contacts:delete": "contact",
     "coach:client_detail": "client",
     "coach:client_tiers": "client",
     "coach:review": "debrief",
@@ -53,6 +57,16 @@ OWN = {
     "debriefs:calendar_reset",
     "coach:home",
     "coach:conversations",
+    "contacts:list",
+    "contacts:create",
+    "contacts:validate",
+    "contacts:referrer_options",
+    "contacts:tiers",
+    "contacts:import",
+    "contacts:import_confirm",
+    "contacts:export_csv",
+    "contacts:export_vcard",
+    "accounts:end_coaching",
 }
 # Public by a secret token instead of a session; covered by its own tests.
 SKIPPED = {"debriefs:calendar_feed"}
@@ -72,6 +86,7 @@ PAYLOAD = {
     "kind": "networking",
     "medium": "video",
     "version": "1",
+    "_field": "name",
 }
 
 ACTORS = ["alice", "carol", "charlie", "dave", "anonymous"]
@@ -84,7 +99,12 @@ def names_in(namespace):
                 yield f"{namespace}:{pattern.name}"
 
 
-ALL_NAMES = sorted(set(names_in("debriefs")) | set(names_in("coach")))
+ALL_NAMES = sorted(
+    set(names_in("debriefs"))
+    | set(names_in("coach"))
+    | set(names_in("contacts"))
+    | {"accounts:end_coaching"}
+)
 CASES = [
     (actor, name, method)
     for name in ALL_NAMES
@@ -94,7 +114,7 @@ CASES = [
 ]
 
 
-def test_every_coach_and_debrief_url_is_in_the_matrix():
+def test_every_coach_debrief_and_contact_url_is_in_the_matrix():
     assert set(ALL_NAMES) <= set(TARGET) | OWN | SKIPPED, (
         "A new URL needs a row in TARGET or OWN so the access matrix covers it."
     )
@@ -117,6 +137,7 @@ def world(alice, carol, charlie, dave):
         "debrief": debrief,
         "follow_up": follow_up,
         "client": alice,
+        "contact": contact,
     }
 
 
