@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -174,8 +174,10 @@ def home(request: HttpRequest) -> HttpResponse:
     for debrief in queue_page:
         debrief.flags = flags_for(debrief)
 
+    unread_reply = Comment.objects.filter(debrief=OuterRef("pk")).unread_by(coach)
     replies = (
         _shared(coach)
+        .filter(Exists(unread_reply))  # narrow first: most debriefs have nothing new
         .annotate(
             unread_count=Count(
                 "comments",
