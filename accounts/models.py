@@ -224,6 +224,10 @@ class Invitation(models.Model):
             self.sent_at = now
         self.save(update_fields=["expires_at", "sent_at"])
 
+    def mark_sent(self) -> None:
+        self.sent_at = timezone.now()
+        self.save(update_fields=["sent_at"])
+
     def cancel(self) -> None:
         self.cancelled_at = timezone.now()
         self.save(update_fields=["cancelled_at"])

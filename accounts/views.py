@@ -94,8 +94,8 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         invitation = form.save()
         if invitation.email:
-            invitation.renew()
             _send_invitation(request, invitation)
+            invitation.mark_sent()
             messages.success(request, f"Invitation emailed to {invitation.email}.")
         else:
             messages.success(request, "Invitation created: copy the link below and send it.")
