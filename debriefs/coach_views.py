@@ -170,7 +170,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
     queue = _shared(coach).review_queue()
     queue_page = list(queue[: QUEUE_SHOWN + 1])
-    queue_total = len(queue_page) if len(queue_page) <= QUEUE_SHOWN else queue.count()
+    queue_total = (
+        len(queue_page) if len(queue_page) <= QUEUE_SHOWN
+        else Debrief.objects.shared_with_coach(coach).awaiting_review().count()
+    )
     for debrief in queue_page:
         debrief.flags = flags_for(debrief)
 
@@ -258,7 +261,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "competencies": CompetencyCited.objects.filter(debrief=debrief),
         "thread": build_thread(debrief, coach),
         "next_pk": next_pk,
-        "queue_total": queue.count(),
+        "queue_total": Debrief.objects.shared_with_coach(coach).awaiting_review().count(),
     }
     return render(request, "coach/review.html", context)
 
