@@ -121,7 +121,6 @@ class ContactForm(forms.ModelForm):
                 "hx-swap": "outerHTML",
                 "hx-include": "closest form",
                 "hx-vals": json.dumps({"_field": name}),
-                "hx-sync": "closest form:abort",
             })
 
     def clean_name(self) -> str:

@@ -78,7 +78,11 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         html = render_to_string("contacts/list.html#results", context, request=request)
         html += render_to_string("contacts/list.html#count", context | {"oob": True},
                                  request=request)
-        return HttpResponse(html)
+        response = HttpResponse(html)
+        # The address bar shows only the filters in use: /contacts/?q=med, not ?q=med&tier=…
+        clean = _query_string(request, exclude="")
+        response["HX-Push-Url"] = reverse("contacts:list") + (f"?{clean}" if clean else "")
+        return response
     return render(request, "contacts/list.html", context)
 
 

@@ -123,6 +123,13 @@ def test_htmx_search_returns_only_the_results_and_the_count(client, alice, netwo
     assert 'hx-swap-oob="true"' in html and "1 of 3 contacts match" in html.replace("\n", " ")
 
 
+def test_htmx_results_push_a_clean_address_with_only_the_filters_in_use(client, alice, network):
+    client.force_login(alice)
+    response = client.get(URL, {"q": "medw", "tier": "", "status": "", "sort": ""},
+                          HTTP_HX_REQUEST="true")
+    assert response["HX-Push-Url"] == "/contacts/?q=medw"
+
+
 def test_the_search_form_reflects_the_query_string(client, alice, network):
     client.force_login(alice)
     html = client.get(URL, {"q": "medw", "status": "met"}).content.decode()
