@@ -152,3 +152,11 @@ def test_the_conversations_page_lists_debriefs_with_new_comments_first(client, a
     html = client.get(reverse("coach:conversations")).content.decode()
     assert html.index("Fresh News") < html.index("Read Already")
     assert "1 new" in html
+
+
+def test_an_htmx_reply_also_refreshes_the_nav_count_out_of_band(client, alice, carol, debrief):
+    CommentFactory(debrief=debrief, author=carol)
+    client.force_login(alice)
+    response = client.post(comment_url(debrief), {"body": "Thanks"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert '<span id="nav-comment-count" hx-swap-oob="true"></span>' in html

@@ -199,3 +199,13 @@ def test_the_tiers_board_figures_leave_out_meetings_with_a_private_debrief(clien
     client.force_login(carol)
     figures = client.get(reverse("coach:client_tiers", args=[alice.pk])).context["figures"]
     assert (figures["held"], figures["referrals_at_meetings"]) == (1, 1)
+
+
+def test_the_queue_shows_the_first_twenty_and_counts_them_all(client, alice, carol):
+    for _ in range(22):
+        DebriefFactory(meeting__owner=alice)
+    client.force_login(carol)
+    response = client.get(reverse("coach:home"))
+    assert len(response.context["queue"]) == 20
+    assert response.context["queue_total"] == 22
+    assert "22 to review" in response.content.decode()
