@@ -70,7 +70,11 @@ def build_thread(debrief: Debrief, viewer, form: CommentForm | None = None) -> T
     comments become read (the nav count goes down).
     """
     viewer_is_coach = viewer.is_coach
-    comments = list(debrief.comments.select_related("author"))
+    comments = debrief.comments.select_related("author")
+    if viewer_is_coach:
+        # A former coach's comments stay between them and the client.
+        comments = comments.between(viewer, debrief.owner)
+    comments = list(comments)
     for comment in comments:
         comment.is_new = comment.author_id != viewer.pk and comment.read_by_recipient_at is None
     if any(comment.is_new for comment in comments):

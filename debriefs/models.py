@@ -386,8 +386,19 @@ class DismissedSuggestion(models.Model):
 
 class CommentQuerySet(models.QuerySet):
     def unread_by(self, user):
-        """Comments written to `user` (by the other side of the thread) not yet read."""
-        return self.filter(read_by_recipient_at__isnull=True).exclude(author=user)
+        """Comments written to `user` (by the other side of the thread) not yet read.
+
+        A coach is the recipient of what the client writes only: after a client changes
+        coach, the former coach's words are not news for the new one.
+        """
+        unread = self.filter(read_by_recipient_at__isnull=True)
+        if user.is_coach:
+            return unread.filter(author=models.F("debrief__owner"))
+        return unread.exclude(author=user)
+
+    def between(self, coach, client):
+        """The comments a coach sees in a client's thread: theirs and the client's."""
+        return self.filter(author__in=[coach, client])
 
     def mark_read_by(self, user) -> int:
         return self.unread_by(user).update(read_by_recipient_at=timezone.now())

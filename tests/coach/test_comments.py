@@ -160,3 +160,17 @@ def test_an_htmx_reply_also_refreshes_the_nav_count_out_of_band(client, alice, c
     response = client.post(comment_url(debrief), {"body": "Thanks"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert '<span id="nav-comment-count" hx-swap-oob="true"></span>' in html
+
+
+def test_a_new_coach_does_not_see_or_count_the_former_coachs_comments(client, alice, carol, dave):
+    debrief = DebriefFactory(meeting__owner=alice)
+    CommentFactory(debrief=debrief, author=carol, body="Between Carol and Alice.")
+    CommentFactory(debrief=debrief, author=alice, body="Alice's own note.")
+    alice.coach = dave
+    alice.save()
+    client.force_login(dave)
+    home = client.get(reverse("coach:home")).content.decode()
+    assert '<span class="nav-count">1<span class="sr-only"> new reply</span>' in home
+    html = client.get(reverse("coach:review", args=[debrief.pk])).content.decode()
+    assert "Alice&#x27;s own note." in html
+    assert "Between Carol and Alice." not in html
