@@ -171,7 +171,10 @@ class Contact(models.Model):
 
     `tier` is derived, never typed: 1 for someone nobody referred, else the referrer's tier
     plus one. It is stored so lists can filter and count by tier in one query, and kept
-    right by `set_referrer()` / `rederive_tiers()`, the only code that changes referrers.
+    right by `set_referrer()`, `delete_keeping_referrals()` and
+    `ContactQuerySet.rederive_tiers_below()`, the only code that changes referrers (besides
+    `contacts.transfer.apply_import`, which creates referrers before the people they
+    referred and sets each tier from the referrer's).
     """
 
     class Status(models.TextChoices):

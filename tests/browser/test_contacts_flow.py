@@ -55,3 +55,21 @@ def test_a_client_searches_updates_a_status_adds_a_referral_and_reaches_the_tier
     tree = page.locator("svg.referral-tree")
     expect(tree).to_contain_text("Grace Liu")
     expect(tree.locator(".on-key-path")).to_have_count(3)
+
+
+def test_the_referrer_picker_narrows_as_you_type(page, transactional_db):
+    priya = UserFactory(email="priya@example.com", first_name="Priya")
+    for i in range(30):
+        ContactFactory(owner=priya, name=f"Person {i:02d}", organisation="Elsewhere")
+    ContactFactory(owner=priya, name="Sarah Chen", organisation="Medwise")
+    log_in(page, "priya@example.com", PASSWORD)
+    page.goto("/contacts/new/")
+
+    page.get_by_label("Find the referrer").press_sequentially("medw", delay=30)
+    picker = page.get_by_label("Referred by")
+    expect(picker.locator("option")).to_have_count(2)  # "Nobody" and Sarah
+    picker.select_option(label="Sarah Chen · Medwise (tier 1)")
+    page.get_by_label("Name", exact=True).fill("Ethan Brooks")
+    page.get_by_role("button", name="Add contact").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tier 2")
+    expect(page.locator(".chain")).to_contain_text("Sarah Chen")
