@@ -232,8 +232,8 @@ class ContactFilterForm(forms.Form):
     """The list's search, filters and sort, read from the query string."""
 
     SORTS = {
-        "relevance": ("Best match", None),
         "name": ("Name", ("name", "pk")),
+        "relevance": ("Best match", None),
         "recent": ("Recently updated", ("-updated_at", "pk")),
         "tier": ("Tier", ("tier", "name", "pk")),
         "waiting": ("Waiting longest", ("status_changed_at", "pk")),
@@ -256,8 +256,11 @@ class ContactFilterForm(forms.Form):
     tag = forms.ChoiceField(required=False)
     sort = forms.ChoiceField(required=False, choices=[(k, v[0]) for k, v in SORTS.items()])
 
-    def __init__(self, *args, tiers: list[int], tags: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, tiers: list[int], tags: list[str], **kwargs):
+        if data is not None and data.get("q", "").strip() and not data.get("sort"):
+            data = data.copy()
+            data["sort"] = "relevance"  # a search is sorted by best match unless told
+        super().__init__(data, *args, **kwargs)
         self.fields["tier"].choices = [("", "Any tier")] + [(t, f"Tier {t}") for t in tiers]
         self.fields["tag"].choices = [("", "Any tag")] + [(t, t) for t in tags]
 

@@ -78,6 +78,10 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         html = render_to_string("contacts/list.html#results", context, request=request)
         html += render_to_string("contacts/list.html#count", context | {"oob": True},
                                  request=request)
+        if form["sort"].value() != request.GET.get("sort"):
+            # Typing a search switched the sort to best match: show it in the form too.
+            form.fields["sort"].widget.attrs["hx-swap-oob"] = "true"
+            html += str(form["sort"])
         response = HttpResponse(html)
         # The address bar shows only the filters in use: /contacts/?q=med, not ?q=med&tier=…
         clean = _query_string(request, exclude="")

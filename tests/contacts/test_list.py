@@ -1,6 +1,7 @@
 """The contacts list: search as you type, filters, sort, pages, and a fixed query count."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -165,3 +166,21 @@ def test_the_list_uses_a_fixed_number_of_queries(client, alice, size,
         client.get(URL, {"q": "a", "tag": "a"})
     with django_assert_max_num_queries(7):
         client.get(URL)
+
+
+def test_the_sort_shows_name_by_default_and_best_match_while_searching(client, alice, network):
+    client.force_login(alice)
+    assert client.get(URL).context["form"]["sort"].value() is None
+    assert '<option value="name">Name</option>' in client.get(URL).content.decode()
+    searching = client.get(URL, {"q": "sarah"}).content.decode()
+    assert '<option value="relevance" selected>Best match</option>' in searching
+
+
+def test_an_htmx_search_also_updates_the_sort_it_switched_to(client, alice, network):
+    client.force_login(alice)
+    html = client.get(URL, {"q": "sarah", "sort": ""}, HTTP_HX_REQUEST="true").content.decode()
+    select = re.search(r"<select[^>]*>", html).group(0)
+    assert 'id="id_sort"' in select and 'hx-swap-oob="true"' in select
+    assert '<option value="relevance" selected>' in html
+    unchanged = client.get(URL, {"q": "sarah", "sort": "tier"}, HTTP_HX_REQUEST="true")
+    assert 'id="id_sort"' not in unchanged.content.decode()
