@@ -174,3 +174,16 @@ def test_a_new_coach_does_not_see_or_count_the_former_coachs_comments(client, al
     html = client.get(reverse("coach:review", args=[debrief.pk])).content.decode()
     assert "Alice&#x27;s own note." in html
     assert "Between Carol and Alice." not in html
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_the_conversations_page_uses_a_fixed_number_of_queries(
+    client, alice, carol, size, django_assert_num_queries
+):
+    for _ in range(size):
+        CommentFactory(debrief=DebriefFactory(meeting__owner=alice), author=carol)
+    client.force_login(alice)
+    client.get(reverse("coach:conversations"))
+    with django_assert_num_queries(5):
+        response = client.get(reverse("coach:conversations"))
+    assert len(response.context["debriefs"]) == size

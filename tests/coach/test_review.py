@@ -104,3 +104,18 @@ def test_the_coach_loses_access_as_soon_as_the_client_ends_the_link(client, alic
 def test_a_client_cannot_open_the_coach_review_page(client, alice, carol, flagged):
     client.force_login(alice)
     assert client.get(reverse("coach:review", args=[flagged.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("comments", [1, 6])
+def test_the_review_page_uses_a_fixed_number_of_queries(
+    client, alice, carol, flagged, comments, django_assert_num_queries
+):
+    for _ in range(comments):
+        CommentFactory(debrief=flagged, author=alice, read_by_recipient_at="2026-01-01T00:00Z")
+        CommentFactory(debrief=flagged, author=carol)
+    DebriefFactory.create_batch(comments, meeting__owner=alice)
+    client.force_login(carol)
+    client.get(reverse("coach:review", args=[flagged.pk]))  # warm the session
+    with django_assert_num_queries(14):
+        response = client.get(reverse("coach:review", args=[flagged.pk]))
+    assert len(response.context["thread"].comments) == comments * 2
