@@ -107,9 +107,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.for_user(request.user).select_related("contact", "debrief")
     now = timezone.now()
-    upcoming = [m for m in meetings.order_by("starts_at")
-                if m.status == Meeting.Status.PLANNED and m.starts_at >= now]
-    past = [m for m in meetings if m not in upcoming]
+    upcoming, past = [], []
+    for meeting in meetings:  # newest first
+        ahead = meeting.status == Meeting.Status.PLANNED and meeting.starts_at >= now
+        (upcoming if ahead else past).append(meeting)
+    upcoming.reverse()  # soonest first
     return render(request, "debriefs/meeting_list.html", {
         "upcoming": upcoming, "past": past, "has_contacts":
         Contact.objects.for_user(request.user).exists(),

@@ -193,3 +193,13 @@ def test_the_meeting_page_uses_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("debriefs:meeting_detail", args=[debrief.meeting.pk]))
     assert response.text.count("data-referral=") == size
+
+
+def test_upcoming_meetings_come_soonest_first(client, alice):
+    later = MeetingFactory(owner=alice, status=Meeting.Status.PLANNED, contact__name="Later",
+                           starts_at=timezone.now() + datetime.timedelta(days=9))
+    sooner = MeetingFactory(owner=alice, status=Meeting.Status.PLANNED, contact__name="Soon",
+                            starts_at=timezone.now() + datetime.timedelta(days=1))
+    client.force_login(alice)
+    text = client.get(reverse("debriefs:meeting_list")).text
+    assert text.index(sooner.contact.name) < text.index(later.contact.name)
