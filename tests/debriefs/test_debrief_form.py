@@ -378,3 +378,11 @@ def test_next_urls_to_other_sites_are_ignored(client, alice, debrief):
     response = client.post(url("suggestion_dismiss", debrief.meeting),
                            {"code": "send-thank-you", "next": "https://evil.example/"})
     assert response.url == url("meeting_detail", debrief.meeting)
+
+
+def test_the_live_panel_sends_plain_posts_back_to_the_form_not_to_the_partial(
+    client, alice, debrief
+):
+    client.force_login(alice)
+    text = client.post(url("debrief_suggestions", debrief.meeting), form_data(), **HTMX).text
+    assert f'name="next" value="{url("debrief_edit", debrief.meeting)}"' in text
