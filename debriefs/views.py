@@ -483,6 +483,7 @@ def follow_up_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         response = render(request, "debriefs/partials/_follow_up.html", {
             "follow_up": follow_up, "today": timezone.localdate(),
+            "next_url": _next_url(request, reverse("debriefs:follow_up_list")),
         })
         return trigger_client_event(response, "followUpsChanged")
     return redirect(_next_url(request, reverse("debriefs:follow_up_list")))

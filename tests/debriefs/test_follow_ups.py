@@ -101,3 +101,11 @@ def test_the_list_uses_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("debriefs:follow_up_list"))
     assert response.text.count("data-follow-up=") == size
+
+
+def test_a_ticked_item_keeps_pointing_back_to_the_page_it_is_on(client, alice):
+    follow_up = FollowUpFactory(owner=alice)
+    client.force_login(alice)
+    response = client.post(reverse("debriefs:follow_up_toggle", args=[follow_up.pk]),
+                           {"next": "/"}, **HTMX)
+    assert 'name="next" value="/"' in response.text
