@@ -6,6 +6,7 @@ from dateutil import tz
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,6 +32,8 @@ from .models import Debrief, DismissedSuggestion, FollowUp, Meeting
 from .suggestions import CODES, FOLLOW_UP, network_suggestions_for, suggestions_for
 
 SUGGESTIONS_SHOWN = 5
+SUGGESTIONS_MORE = 10  # under "more": never a long list
+MEETINGS_PER_PAGE = 50
 # The free-text fields shown side by side when two tabs saved different versions.
 CONFLICT_TEXTS = ["notes", "industry_questions", "learnt", "referral_names"]
 
@@ -91,7 +94,8 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
         "network": network,
         "suggestions": suggestions[:SUGGESTIONS_SHOWN],
-        "more_suggestions": suggestions[SUGGESTIONS_SHOWN:],
+        "more_suggestions": suggestions[SUGGESTIONS_SHOWN:SUGGESTIONS_SHOWN + SUGGESTIONS_MORE],
+        "suggestion_count": len(suggestions),
         "today": today,
     }
     return render(request, "home.html", context)
@@ -106,15 +110,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.for_user(request.user).select_related("contact", "debrief")
-    now = timezone.now()
-    upcoming, past = [], []
-    for meeting in meetings:  # newest first
-        ahead = meeting.status == Meeting.Status.PLANNED and meeting.starts_at >= now
-        (upcoming if ahead else past).append(meeting)
-    upcoming.reverse()  # soonest first
+    ahead = Q(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())
+    past = Paginator(meetings.exclude(ahead).order_by("-starts_at", "-pk"), MEETINGS_PER_PAGE)
+    page = past.get_page(request.GET.get("page"))
+    upcoming = list(meetings.filter(ahead).order_by("starts_at", "pk"))
     return render(request, "debriefs/meeting_list.html", {
-        "upcoming": upcoming, "past": past, "has_contacts":
-        Contact.objects.for_user(request.user).exists(),
+        "upcoming": upcoming,
+        "past": page,
+        "has_contacts": bool(upcoming or page.object_list)
+        or Contact.objects.for_user(request.user).exists(),
     })
 
 

@@ -203,3 +203,24 @@ def test_upcoming_meetings_come_soonest_first(client, alice):
     client.force_login(alice)
     text = client.get(reverse("debriefs:meeting_list")).text
     assert text.index(sooner.contact.name) < text.index(later.contact.name)
+
+
+def test_past_meetings_come_fifty_to_a_page(client, alice, lena):
+    for days in range(1, 53):
+        MeetingFactory(owner=alice, contact=lena,
+                       starts_at=timezone.now() - datetime.timedelta(days=days))
+    client.force_login(alice)
+    first = client.get(reverse("debriefs:meeting_list")).text
+    assert first.count("data-meeting=") == 50
+    assert "Page 1 of 2" in first
+    second = client.get(reverse("debriefs:meeting_list") + "?page=2").text
+    assert second.count("data-meeting=") == 2
+
+
+def test_home_lists_only_the_most_pressing_network_steps(client, alice, lena):
+    for n in range(30):
+        ContactFactory(owner=alice, name=f"Referral {n}", referred_by=lena)
+    client.force_login(alice)
+    text = client.get(reverse("home")).text
+    assert text.count('data-suggestion="contact-referral"') == 15
+    assert "30 next steps in all" in text
