@@ -85,6 +85,7 @@ class ContactForm(forms.ModelForm):
             "status": "Where this person is in your outreach.",
         }
         labels = {"how_we_met": "How you met"}
+        error_messages = {"name": {"required": "Give the person's name."}}
 
     def __init__(self, *args, owner, live_validation: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
