@@ -260,6 +260,10 @@ def debrief_edit(request: HttpRequest, pk: int) -> HttpResponse:
         debrief.is_draft = "save_draft" in request.POST
         if debrief.save_if_current(form.cleaned_data["version"],
                                    competencies=cited_competencies(formset)):
+            if request.POST.get("save_draft") == "more_competencies":
+                # Saved with the rows filled so far; two empty rows come back.
+                return redirect(reverse("debriefs:debrief_edit", args=[meeting.pk])
+                                + "#competencies")
             if debrief.is_draft:
                 messages.success(request, "Draft saved.")
             else:

@@ -386,3 +386,16 @@ def test_the_live_panel_sends_plain_posts_back_to_the_form_not_to_the_partial(
     client.force_login(alice)
     text = client.post(url("debrief_suggestions", debrief.meeting), form_data(), **HTMX).text
     assert f'name="next" value="{url("debrief_edit", debrief.meeting)}"' in text
+
+
+def test_more_competency_rows_come_back_after_saving_the_filled_ones(client, alice, meeting):
+    client.force_login(alice)
+    data = form_data(**{"competency-1-name": "Data literacy",
+                        "save_draft": "more_competencies"})
+    response = client.post(url("debrief_edit", meeting), data)
+    assert response.url == url("debrief_edit", meeting) + "#competencies"
+    debrief = Debrief.objects.get(meeting=meeting)
+    assert debrief.is_draft
+    page = client.get(response.url).text
+    assert 'value="Data literacy"' in page
+    assert 'name="competency-TOTAL_FORMS" value="4"' in page
