@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from accounts.permissions import client_required
 from contacts.models import Contact
 
+from .coach_views import build_thread
 from .forms import (
     DebriefForm,
     FollowUpForm,
@@ -191,6 +192,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "suggestions": suggestions[:SUGGESTIONS_SHOWN],
         "more_suggestions": suggestions[SUGGESTIONS_SHOWN:],
         "suggestion_count": len(suggestions),
+        # Built before rendering: it marks the coach's new comments read, so the nav count
+        # on this very page is already right.
+        "thread": build_thread(debrief, request.user) if debrief else None,
         "follow_up_form": FollowUpForm(user=request.user, meeting=meeting),
         "today": timezone.localdate(),
     })

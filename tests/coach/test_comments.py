@@ -103,6 +103,18 @@ def test_the_nav_counts_new_comments_until_the_client_reads_them(client, alice, 
     assert "new comments" not in again
 
 
+def test_the_page_where_the_client_reads_new_comments_no_longer_counts_them(
+    client, alice, carol, debrief
+):
+    CommentFactory(debrief=debrief, author=carol, body="Ask for two names next time.")
+    client.force_login(alice)
+    html = client.get(
+        reverse("debriefs:meeting_detail", args=[debrief.meeting_id])
+    ).content.decode()
+    assert "Ask for two names next time." in html
+    assert "new comment" not in html
+
+
 def test_the_coachs_nav_counts_client_replies(client, alice, carol, debrief):
     CommentFactory(debrief=debrief, author=alice)
     client.force_login(carol)
