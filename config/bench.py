@@ -171,18 +171,33 @@ def session_cookie(email: str) -> str:
 
 def pages() -> list[tuple[str, str, str, int]]:
     """(label, who, path, p95 goal in ms). Paths come from the URL names."""
+    from django.db.models import Count
     from django.urls import NoReverseMatch, reverse
 
+    from accounts.models import User
+    from contacts.models import Contact
     from debriefs.models import Debrief
 
-    debrief = Debrief.objects.filter(owner__email=BENCH_CLIENT).order_by("pk").first()
+    client = User.objects.get(email=BENCH_CLIENT)
+    debrief = Debrief.objects.filter(owner=client).order_by("pk").first()
+    # The tier-1 contact who referred the most people: the busiest detail page.
+    busiest = (
+        Contact.objects.filter(owner=client, tier=1)
+        .annotate(referred=Count("referrals"))
+        .order_by("-referred")
+        .first()
+    )
     shared = Debrief.objects.filter(owner__email="bench-c0@example.com").order_by("pk").first()
     wanted = [
         ("client home", BENCH_CLIENT, "home", [], 500),
         ("contacts list", BENCH_CLIENT, "contacts:list", [], 500),
         ("contacts search", BENCH_CLIENT, "contacts:list", [], 500),
         ("tiers board, 2,000 contacts", BENCH_CLIENT, "contacts:tiers", [], 1500),
+        ("contact detail", BENCH_CLIENT, "contacts:detail", [busiest.pk], 500),
         ("meetings list", BENCH_CLIENT, "debriefs:meeting_list", [], 500),
+        ("follow-ups", BENCH_CLIENT, "debriefs:follow_up_list", [], 500),
+        ("new contact form", BENCH_CLIENT, "contacts:create", [], 500),
+        ("new meeting form", BENCH_CLIENT, "debriefs:meeting_create", [], 500),
         ("debrief form", BENCH_CLIENT, "debriefs:debrief_edit", [debrief.meeting_id], 500),
         ("coach home, 1,000 clients", BENCH_COACH, "coach:home", [], 1500),
         ("coach review page", BENCH_COACH, "coach:review", [shared.pk], 500),
@@ -191,9 +206,8 @@ def pages() -> list[tuple[str, str, str, int]]:
     for label, who, name, args, goal in wanted:
         try:
             path = reverse(name, args=args)
-        except NoReverseMatch:
-            print(f"  (skipped {label}: no URL named {name})")
-            continue
+        except NoReverseMatch as error:
+            raise SystemExit(f"The bench names a page that no longer exists: {name}") from error
         if label == "contacts search":
             path += "?q=medical"
         result.append((label, who, path, goal))

@@ -2,8 +2,10 @@ import json
 import re
 
 from django import forms
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from debriefs.models import Meeting
 
@@ -34,13 +36,41 @@ def parse_tags(text: str) -> list[str]:
     return tags
 
 
+class QuickSelect(forms.Select):
+    """A <select> whose options are written in Python.
+
+    Django renders each option through a template, about half a millisecond apiece: a
+    picker over a network of 2,000 contacts took a second to render. Same markup, no
+    option groups (our pickers have none).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            "<option value=\"{}\"{}>{}</option>",
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        return format_html(
+            "<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
 class ReferrerChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def label_from_instance(self, contact: Contact) -> str:
         where = f" · {contact.organisation}" if contact.organisation else ""
         return f"{contact.name}{where} (tier {contact.tier})"
 
 
 class MeetingChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def label_from_instance(self, meeting: Meeting) -> str:
         return f"{meeting.contact.name}, {timezone.localtime(meeting.starts_at):%d %b %Y}"
 

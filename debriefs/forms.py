@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from contacts.forms import QuickSelect
 from contacts.models import Contact
 
 from .models import Debrief, FollowUp, Meeting
@@ -21,6 +22,8 @@ def _without_blank(choices):
 
 
 class ContactChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def label_from_instance(self, contact):
         org = f", {contact.organisation}" if contact.organisation else ""
         return f"{contact.name}{org} (tier {contact.tier})"
