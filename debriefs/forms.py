@@ -6,7 +6,7 @@ from django.utils import timezone
 from contacts.forms import QuickSelect
 from contacts.models import Contact
 
-from .models import Debrief, FollowUp, Meeting
+from .models import CoreCompetency, Debrief, FollowUp, Meeting, Package
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -239,3 +239,71 @@ class FollowUpForm(forms.ModelForm):
         if commit:
             follow_up.save()
         return follow_up
+
+
+# ---------------------------------------------------------------------------------------
+# The Package: stump speech, core competencies, question bank
+# ---------------------------------------------------------------------------------------
+
+
+class PackageForm(forms.ModelForm):
+    class Meta:
+        model = Package
+        fields = ["who_i_am", "what_i_have_done", "what_i_want_to_do", "how_you_can_help_me",
+                  "how_i_can_help_you", "industry_questions"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        widgets["industry_questions"] = forms.Textarea(attrs={"rows": 6})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, purpose in Package.STUMP_SPEECH_PARTS:
+            self.fields[name].help_text = purpose
+        self.fields["how_i_can_help_you"].label = "How I can help you (held in reserve)"
+        self.fields["what_i_have_done"].widget.attrs["rows"] = 4
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = value.strip()
+        return cleaned
+
+
+class CoreCompetencyForm(forms.ModelForm):
+    class Meta:
+        model = CoreCompetency
+        fields = ["name", "example"]
+        widgets = {"example": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False  # an empty row is simply left out
+        self.fields["example"].help_text = ""  # said once, above the rows
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("example", "").strip() and not cleaned.get("name", "").strip():
+            self.add_error("name", "Name the competency this story shows.")
+        return cleaned
+
+
+class BaseCoreCompetencyFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        names = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            name = form.cleaned_data.get("name", "").strip().lower()
+            if name and name in names:
+                form.add_error("name", "This competency is already in your list.")
+            names.add(name)
+
+
+def core_competency_formset(data=None, package=None):
+    """The saved competencies plus two empty rows; tick "remove" to delete one."""
+    formset_class = forms.inlineformset_factory(
+        Package, CoreCompetency, form=CoreCompetencyForm, formset=BaseCoreCompetencyFormSet,
+        extra=2, max_num=20, can_delete=True,
+    )
+    return formset_class(data, instance=package, prefix="competency")

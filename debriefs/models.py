@@ -438,3 +438,137 @@ class DebriefView(models.Model):
 
     def __str__(self):
         return f"Viewed by {self.coach} at {self.viewed_at:%d %b %Y %H:%M}"
+
+
+class PackageQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A client sees only their own Package."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class Package(models.Model):
+    """The client's materials for every meeting (METHOD.md section 7, "Package"): the
+    stump speech in its five parts (section 4), core competencies each with a brief example
+    story, and their own bank of industry questions. One per client."""
+
+    # (field, what the method says about it), in the order the speech is given.
+    STUMP_SPEECH_PARTS = (
+        ("who_i_am", "The opening line: your name, your profession, where you are now."),
+        ("what_i_have_done", "The highlights that matter for what comes next, not your "
+                             "whole CV."),
+        ("what_i_want_to_do", "Say it plainly and aim it at the industry, job function or "
+                              "mission: it is how the other person knows whom to refer "
+                              "you to, and why you are there."),
+        ("how_you_can_help_me", "What you are asking for: their view of the field, and one "
+                                "or two people you should talk to."),
+        ("how_i_can_help_you", "Held in reserve: your vision of what you bring, for when "
+                               "they say “Tell me more about that”."),
+    )
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="package"
+    )
+    who_i_am = models.TextField("who I am", blank=True)
+    what_i_have_done = models.TextField("what I have done", blank=True)
+    what_i_want_to_do = models.TextField("what I want to do", blank=True)
+    how_you_can_help_me = models.TextField("how you can help me", blank=True)
+    how_i_can_help_you = models.TextField("how I can help you", blank=True)
+    industry_questions = models.TextField(
+        "my industry questions", blank=True,
+        help_text="One per line: the questions you bring to every meeting.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PackageQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Package of {self.owner}"
+
+    @classmethod
+    def for_user(cls, user) -> "Package":
+        """The user's Package, or an unsaved empty one (nothing is written on a read)."""
+        return cls.objects.for_user(user).first() or cls(owner=user)
+
+    @property
+    def stump_speech(self) -> list[tuple[str, str, str]]:
+        """The five parts as (label, what it is for, text), in speaking order."""
+        return [
+            (self._meta.get_field(name).verbose_name, purpose, getattr(self, name))
+            for name, purpose in self.STUMP_SPEECH_PARTS
+        ]
+
+    @property
+    def has_stump_speech(self) -> bool:
+        return any(getattr(self, name).strip() for name, _ in self.STUMP_SPEECH_PARTS)
+
+    @property
+    def question_list(self) -> list[str]:
+        return [q.strip(" -*•\t") for q in self.industry_questions.splitlines()
+                if q.strip(" -*•\t")]
+
+    @transaction.atomic
+    def save_competencies(self, formset) -> None:
+        """Save a valid competency formset in the order shown: removed rows and rows whose
+        name was cleared are deleted."""
+        for form in formset.forms:
+            competency = form.instance
+            name = form.cleaned_data.get("name", "").strip() if form.cleaned_data else ""
+            if form in formset.deleted_forms or not name:
+                if competency.pk:
+                    competency.delete()
+                continue
+            if not form.has_changed() and competency.pk:
+                continue
+            competency.package = self
+            competency.position = formset.forms.index(form)
+            competency.save()
+
+    def gaps(self, competencies) -> list[str]:
+        """Gentle hints on what the Package still says too little about."""
+        hints = []
+        if not self.what_i_want_to_do.strip():
+            hints.append("“What I want to do” is empty: without it your stump speech says "
+                         "too little about what you want, and people cannot tell whom to "
+                         "refer you to.")
+        elif len(self.what_i_want_to_do.split()) < 8:
+            hints.append("“What I want to do” is very short: one or two sentences naming "
+                         "the field or role you are moving towards help people refer you.")
+        if not self.who_i_am.strip() or not self.what_i_have_done.strip():
+            hints.append("Fill in who you are and what you have done: the first two parts "
+                         "of every answer to “Tell me about yourself”.")
+        if not self.how_you_can_help_me.strip():
+            hints.append("Say how they can help you: your view of the field, and one or "
+                         "two names.")
+        if not competencies:
+            hints.append("Add two or three core competencies, each with a brief example "
+                         "story.")
+        elif any(not c.example.strip() for c in competencies):
+            hints.append("Some competencies have no example yet: a brief story makes each "
+                         "one stick.")
+        if len(self.question_list) < 3:
+            hints.append("Keep at least three industry questions ready, so you can lead the "
+                         "conversation.")
+        return hints
+
+
+class CoreCompetency(models.Model):
+    """A core competency of the client's, with the brief story that shows it."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="competencies")
+    name = models.CharField("competency", max_length=200)
+    example = models.TextField(
+        "example story", blank=True,
+        help_text="A brief story: “I have met that situation many times; one thing that "
+                  "worked well was…”",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "core competencies"
+
+    def __str__(self):
+        return self.name

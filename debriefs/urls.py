@@ -21,6 +21,7 @@ urlpatterns = [
     path("meetings/<int:pk>/referrals/", views.referral_add, name="referral_add"),
     path("suggestions/accept/", views.network_suggestion_accept,
          name="network_suggestion_accept"),
+    path("package/", views.package_edit, name="package"),
     path("follow-ups/", views.follow_up_list, name="follow_up_list"),
     path("follow-ups/new/", views.follow_up_create, name="follow_up_create"),
     path("follow-ups/<int:pk>/toggle/", views.follow_up_toggle, name="follow_up_toggle"),

@@ -25,11 +25,13 @@ from .forms import (
     DebriefForm,
     FollowUpForm,
     MeetingForm,
+    PackageForm,
     ReferralForm,
     cited_competencies,
     competency_formset,
+    core_competency_formset,
 )
-from .models import Debrief, DismissedSuggestion, FollowUp, Meeting
+from .models import Debrief, DismissedSuggestion, FollowUp, Meeting, Package
 from .suggestions import CODES, FOLLOW_UP, network_suggestions_for, suggestions_for
 
 SUGGESTIONS_SHOWN = 5
@@ -499,6 +501,40 @@ def follow_up_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         })
         return trigger_client_event(response, "followUpsChanged")
     return redirect(_next_url(request, reverse("debriefs:follow_up_list")))
+
+
+# ---------------------------------------------------------------------------------------
+# The Package
+# ---------------------------------------------------------------------------------------
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def package_edit(request: HttpRequest) -> HttpResponse:
+    package = Package.for_user(request.user)
+    form = PackageForm(request.POST or None, instance=package)
+    formset = core_competency_formset(request.POST or None, package=package)
+    saved = False
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        package = form.save()
+        package.save_competencies(formset)
+        saved = True
+        if not request.htmx:
+            messages.success(request, "Package saved.")
+            more_rows = request.POST.get("anchor") == "#competencies"
+            return redirect(reverse("debriefs:package") + ("#competencies" if more_rows else ""))
+        # Fresh forms: saved rows in order, two empty ones again.
+        form = PackageForm(instance=package)
+        formset = core_competency_formset(package=package)
+    competencies = [f.instance for f in formset.initial_forms]
+    context = {
+        "package": package, "form": form, "formset": formset, "saved": saved,
+        "saved_at": timezone.localtime(), "gaps": package.gaps(competencies),
+    }
+    if request.htmx:  # 200 even with errors: htmx swaps only successful responses
+        return render(request, "debriefs/package.html#package_form", context)
+    return render(request, "debriefs/package.html", context,
+                  status=422 if request.method == "POST" else 200)
 
 
 # ---------------------------------------------------------------------------------------

@@ -96,3 +96,29 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     coach = factory.SubFactory(CoachFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+
+
+# Package and prep sheet (issue 6).
+
+
+class PackageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "debriefs.Package"
+
+    owner = factory.SubFactory(UserFactory)
+    who_i_am = "I'm Alice, an emergency physician of ten years."
+    what_i_have_done = "I led the rollout of a sepsis alert across the hospital."
+    what_i_want_to_do = "I want to work on clinical product in a digital health company."
+    how_you_can_help_me = "Your view of the field, and one or two people I should meet."
+    how_i_can_help_you = "The view from the bedside, and clinicians to test ideas with."
+    industry_questions = "How do teams choose clinical problems?\nWho is essential here?"
+
+
+class CoreCompetencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "debriefs.CoreCompetency"
+
+    package = factory.SubFactory(PackageFactory)
+    name = factory.Sequence(lambda n: f"Competency {n}")
+    example = "One thing that worked well was a weekly huddle with the night team."
+

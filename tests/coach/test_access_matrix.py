@@ -18,12 +18,15 @@ from debriefs.models import (
     DismissedSuggestion,
     FollowUp,
     Meeting,
+    Package,
 )
 from tests.factories import (
     CommentFactory,
     ContactFactory,
+    CoreCompetencyFactory,
     DebriefFactory,
     FollowUpFactory,
+    PackageFactory,
 )
 
 # What the <pk> of each URL names among alice's objects.
@@ -55,6 +58,7 @@ OWN = {
     "debriefs:follow_up_list",
     "debriefs:follow_up_create",
     "debriefs:calendar_reset",
+    "debriefs:package",
     "coach:home",
     "coach:conversations",
     "contacts:list",
@@ -128,6 +132,7 @@ def world(alice, carol, charlie, dave):
     )
     CommentFactory(debrief=debrief, author=carol, body="Lead the questions next time.")
     follow_up = FollowUpFactory(owner=alice, meeting=debrief.meeting, contact=contact)
+    CoreCompetencyFactory(package=PackageFactory(owner=alice), name="Clinical safety")
     return {
         "alice": alice,
         "carol": carol,
@@ -152,6 +157,8 @@ def snapshot(alice):
             CompetencyCited.objects.filter(debrief__owner=alice).values().order_by("pk")
         ),
         "follow_ups": list(FollowUp.objects.filter(owner=alice).values().order_by("pk")),
+        "package": list(Package.objects.filter(owner=alice).values(
+            "who_i_am", "what_i_want_to_do", "industry_questions", "competencies__name")),
         "dismissed": list(
             DismissedSuggestion.objects.filter(debrief__owner=alice).values().order_by("pk")
         ),
