@@ -8,6 +8,7 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/prep/", views.meeting_prep, name="meeting_prep"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/debrief/", views.debrief_edit, name="debrief_edit"),
     path("meetings/<int:pk>/debrief/autosave/", views.debrief_autosave,

@@ -32,7 +32,15 @@ from .forms import (
     core_competency_formset,
 )
 from .models import Debrief, DismissedSuggestion, FollowUp, Meeting, Package
-from .suggestions import CODES, FOLLOW_UP, network_suggestions_for, suggestions_for
+from .suggestions import (
+    CODES,
+    FOLLOW_UP,
+    TIARA_PROMPTS,
+    lessons_from,
+    network_suggestions_for,
+    runs_as_job_interview,
+    suggestions_for,
+)
 
 SUGGESTIONS_SHOWN = 5
 SUGGESTIONS_MORE = 10  # under "more": never a long list
@@ -504,7 +512,7 @@ def follow_up_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------------------------------
-# The Package
+# The Package and the prep sheet
 # ---------------------------------------------------------------------------------------
 
 
@@ -535,6 +543,35 @@ def package_edit(request: HttpRequest) -> HttpResponse:
         return render(request, "debriefs/package.html#package_form", context)
     return render(request, "debriefs/package.html", context,
                   status=422 if request.method == "POST" else 200)
+
+
+@client_required
+@require_GET
+def meeting_prep(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sheet to read (or print) before the meeting, in a fixed number of queries."""
+    meeting = _meeting(request, pk)
+    package = Package.for_user(request.user)
+    earlier = list(
+        Debrief.objects.for_user(request.user)
+        .filter(meeting__contact=meeting.contact, is_draft=False,
+                meeting__starts_at__lt=meeting.starts_at)
+        .select_related("meeting")
+        .prefetch_related("competencies", "meeting__referrals_obtained")
+        .order_by("-meeting__starts_at")
+    )
+    for debrief in earlier:
+        debrief.meeting.contact = meeting.contact  # the same person, loaded once
+    return render(request, "debriefs/meeting_prep.html", {
+        "meeting": meeting,
+        "contact": meeting.contact,
+        "chain": meeting.contact.referral_chain(),
+        "package": package,
+        "competencies": list(package.competencies.all()) if package.pk else [],
+        "earlier": earlier,
+        "lessons": lessons_from(earlier),
+        "job_interview": runs_as_job_interview(meeting, earlier),
+        "tiara": TIARA_PROMPTS,
+    })
 
 
 # ---------------------------------------------------------------------------------------

@@ -122,3 +122,11 @@ class CoreCompetencyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Competency {n}")
     example = "One thing that worked well was a weekly huddle with the night team."
 
+
+class CompetencyCitedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "debriefs.CompetencyCited"
+
+    debrief = factory.SubFactory(DebriefFactory)
+    name = factory.Sequence(lambda n: f"Skill {n}")
+    gave_example = False

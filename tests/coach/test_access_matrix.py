@@ -33,6 +33,7 @@ from tests.factories import (
 TARGET = {
     "debriefs:meeting_detail": "meeting",
     "debriefs:meeting_edit": "meeting",
+    "debriefs:meeting_prep": "meeting",
     "debriefs:debrief_edit": "meeting",
     "debriefs:debrief_autosave": "meeting",
     "debriefs:debrief_suggestions": "meeting",
