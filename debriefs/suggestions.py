@@ -10,7 +10,9 @@ Steps:
 2. Run every rule; each rule reads the facts and returns zero or more suggestions, each with
    a stable catalog code (METHOD.md section 9), a title, a why in plain words and, where it
    fits, an action: a follow-up with the due date the method gives (section 8), adding a
-   referral, or a link.
+   referral, or a link. Advice whose next step is preparation also points, as a plain
+   link beside its action, to where that preparation happens: the client's Package, or the
+   prep sheet of the next meeting already planned with that person.
 3. Drop what the client already acted on: a follow-up accepted from the same suggestion
    (same code and contact), or a code dismissed for this debrief.
 4. Order by what matters most now (priority, then due date).
@@ -22,7 +24,8 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Max
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -78,6 +81,9 @@ class Suggestion:
     contact_id: int | None = None
     meeting_id: int | None = None
     url: str = ""
+    # A place to prepare (the Package, a prep sheet): a link, not one more button.
+    prep_url: str = ""
+    prep_label: str = ""
 
     @property
     def key(self) -> str:
@@ -136,6 +142,20 @@ class DebriefContext:
     accepted: set[tuple[str, int | None]] = field(default_factory=set)  # (code, contact id)
     dismissed: set[str] = field(default_factory=set)
     referrer_thanked: bool = False
+    # Contact id -> id of the next meeting planned with them (this contact, its referrals).
+    next_meetings: dict[int, int] = field(default_factory=dict)
+
+
+def _package_link(section: str, label: str) -> dict:
+    return {"prep_url": reverse("debriefs:package") + f"#{section}", "prep_label": label}
+
+
+def _prep_link(meeting_id: int | None, fallback: dict) -> dict:
+    """The prep sheet of a meeting already planned, else the Package section `fallback`."""
+    if meeting_id:
+        return {"prep_url": reverse("debriefs:meeting_prep", args=[meeting_id]),
+                "prep_label": "Open the prep sheet for your next meeting"}
+    return fallback
 
 
 def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
@@ -157,10 +177,12 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
         action.setdefault("meeting_id", meeting.pk)
         found.append(Suggestion(code, title, why, priority, **action))
 
-    def prepare(title: str, days: int = PREPARE_WITHIN_DAYS) -> dict:
+    def prepare(title: str, days: int = PREPARE_WITHIN_DAYS, **link) -> dict:
         return {"action": FOLLOW_UP, "action_label": "Add to follow-ups",
                 "follow_up_title": title, "due_on": today + datetime.timedelta(days=days),
-                "contact_id": contact.pk}
+                "contact_id": contact.pk, **link}
+
+    next_meeting_id = context.next_meetings.get(contact.pk)
 
     # The hard case first: a job was hinted at.
     if hinted and wants in ("no", "unsure"):
@@ -173,7 +195,9 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
             "for one or two people you should talk to. You would rather not be offered the "
             "job, and that can change later.",
             1,
-            **prepare(f"Prepare questions to lead the next talk with {name}"),
+            **prepare(f"Prepare questions to lead the next talk with {name}",
+                      **_prep_link(next_meeting_id, _package_link(
+                          "stump-speech", "Aim “what I want to do” in your Package"))),
         )
     if hinted and wants == "yes":
         add(
@@ -183,7 +207,9 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
             "they lead the questions and your aim is the offer. Prepare your examples, your "
             "questions about the role, and your resume.",
             1,
-            **prepare(f"Prepare for the job interview with {contact.organisation or name}"),
+            **prepare(f"Prepare for the job interview with {contact.organisation or name}",
+                      **_prep_link(next_meeting_id, _package_link(
+                          "competencies", "Ready your examples in your Package"))),
         )
     if hinted and wants == "unsure":
         add(
@@ -293,7 +319,12 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
                                                               contact.tier)]
     if next_tier:
         referral = next_tier[0]
-        url = reverse("debriefs:meeting_create") + f"?contact={referral.id}"
+        planned = context.next_meetings.get(referral.id)
+        if planned:
+            label, url = "Prepare the meeting", reverse("debriefs:meeting_prep", args=[planned])
+        else:
+            label = "Plan the meeting"
+            url = reverse("debriefs:meeting_create") + f"?contact={referral.id}"
         add(
             "climb-a-tier",
             f"{referral.name} opens tier {referral.tier}: prepare that meeting",
@@ -301,7 +332,9 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
             "your objective a step better. Plan the meeting and prepare your stump speech for "
             "it.",
             10,
-            action=LINK, action_label="Plan the meeting", url=url, contact_id=referral.id,
+            action=LINK, action_label=label, url=url, contact_id=referral.id,
+            **({} if planned else _package_link("stump-speech",
+                                                "Go over your stump speech")),
         )
     referrer = getattr(contact, "referred_by", None)
     if referrer is not None and not context.referrer_thanked:
@@ -326,7 +359,9 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
             "interview you are the interviewer: follow their statements with questions about "
             "the industry.",
             12,
-            **prepare(f"Prepare questions to lead my next meeting with {name}"),
+            **prepare(f"Prepare questions to lead my next meeting with {name}",
+                      **_prep_link(next_meeting_id, _package_link(
+                          "questions", "Build your question bank"))),
         )
     if debrief.stump_speech_delivered in ("no", "partly"):
         add(
@@ -336,7 +371,8 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
             "who I am, what I have done, what I want to do, how you can help me, and (held "
             "in reserve) how I can help you. Make “what I want to do” clear.",
             13,
-            **prepare("Rework and rehearse my stump speech"),
+            **prepare("Rework and rehearse my stump speech",
+                      **_package_link("stump-speech", "Work on it in your Package")),
         )
     without_example = [n for n, example in context.competencies if n and not example]
     if without_example:
@@ -347,7 +383,8 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
             "brief story ready: “I have met that situation many times; one thing that worked "
             "well was…”",
             14,
-            **prepare(f"Prepare an example for: {_join(without_example)}"),
+            **prepare(f"Prepare an example for: {_join(without_example)}",
+                      **_package_link("competencies", "Write the stories in your Package")),
         )
     questions = [q for q in debrief.industry_questions.splitlines() if q.strip()]
     if len(questions) < MIN_INDUSTRY_QUESTIONS:
@@ -358,7 +395,8 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
             "Advice, Resources and Assignments: how does the industry address this problem; "
             "what kinds of people are essential to succeed here?",
             15,
-            **prepare("Prepare industry questions for my next meeting"),
+            **prepare("Prepare industry questions for my next meeting",
+                      **_package_link("questions", "Add them to your question bank")),
         )
     if debrief.impression == "positive":
         add(
@@ -478,14 +516,24 @@ def debrief_context(debrief, competencies=None, today=None) -> DebriefContext:
         dismissed = set(
             DismissedSuggestion.objects.filter(debrief=debrief).values_list("code", flat=True)
         )
-    highest = (
-        Meeting.objects.for_user(owner).held().exclude(pk=meeting.pk)
-        .aggregate(highest=Max("contact__tier"))["highest"] or 0
+    # One query for two facts: the highest tier met elsewhere, and the meetings planned
+    # ahead with this contact or its referrals (soonest first), for links to prep sheets.
+    ahead = Q(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now(),
+              contact_id__in=[meeting.contact_id] + [r.id for r in referrals])
+    others = Meeting.objects.for_user(owner).exclude(pk=meeting.pk).aggregate(
+        highest=Max("contact__tier", filter=Q(status=Meeting.Status.HELD)),
+        ahead_ids=ArrayAgg("pk", filter=ahead, order_by="starts_at", default=[]),
+        ahead_contacts=ArrayAgg("contact_id", filter=ahead, order_by="starts_at", default=[]),
     )
+    next_meetings: dict[int, int] = {}
+    for contact_id, meeting_id in zip(others["ahead_contacts"], others["ahead_ids"],
+                                      strict=True):
+        next_meetings.setdefault(contact_id, meeting_id)
     return DebriefContext(
         today=today, competencies=competencies, referrals=referrals, known_names=known,
-        highest_tier_met=highest, has_coach=owner.coach_id is not None, accepted=accepted,
-        dismissed=dismissed, referrer_thanked=referrer_thanked,
+        highest_tier_met=others["highest"] or 0, has_coach=owner.coach_id is not None,
+        accepted=accepted, dismissed=dismissed, referrer_thanked=referrer_thanked,
+        next_meetings=next_meetings,
     )
 
 

@@ -224,3 +224,34 @@ def test_home_lists_only_the_most_pressing_network_steps(client, alice, lena):
     text = client.get(reverse("home")).text
     assert text.count('data-suggestion="contact-referral"') == 15
     assert "30 next steps in all" in text
+
+
+def test_the_next_step_card_links_to_the_prep_sheet_of_the_next_meeting(
+    client, alice, lena, debrief
+):
+    debrief.questions_led_by = "them"
+    debrief.save()
+    upcoming = MeetingFactory(owner=alice, contact=lena, status=Meeting.Status.PLANNED,
+                              starts_at=timezone.now() + datetime.timedelta(days=4))
+    client.force_login(alice)
+    response = client.get(reverse("debriefs:meeting_detail", args=[debrief.meeting.pk]))
+    prep = reverse("debriefs:meeting_prep", args=[upcoming.pk])
+    assert f'<p class="suggestion-prep"><a href="{prep}">' in response.text
+    assert 'data-accept="lead-the-questions"' in response.text  # the follow-up stays
+
+
+def test_a_planned_meeting_offers_its_prep_sheet(client, alice, lena):
+    upcoming = MeetingFactory(owner=alice, contact=lena, status=Meeting.Status.PLANNED,
+                              starts_at=timezone.now() + datetime.timedelta(days=4))
+    prep = reverse("debriefs:meeting_prep", args=[upcoming.pk])
+    client.force_login(alice)
+    assert f'href="{prep}">Prepare</a>' in client.get(
+        reverse("debriefs:meeting_detail", args=[upcoming.pk])).text
+    assert f'href="{prep}">Prepare<span' in client.get(reverse("debriefs:meeting_list")).text
+    assert f'href="{prep}">Prepare<span' in client.get(reverse("home")).text
+
+
+def test_a_held_meeting_offers_no_prep_sheet_button(client, alice, meeting):
+    client.force_login(alice)
+    response = client.get(reverse("debriefs:meeting_detail", args=[meeting.pk]))
+    assert reverse("debriefs:meeting_prep", args=[meeting.pk]) not in response.text

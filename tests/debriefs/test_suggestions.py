@@ -275,3 +275,75 @@ def test_suggestions_come_most_important_first():
     found = codes(suggest_for_debrief(debrief, make_context()))
     assert found == ["prepare-job-interview", "send-thank-you", "ask-industry-questions",
                      "keep-in-touch"]
+
+
+# Advice whose next step is preparation points to where it happens: the Package section, or
+# the prep sheet of a meeting already planned with the person (issue 6).
+PACKAGE = "/package/"
+PLANNED_WITH_LENA = {"next_meetings": {10: 77}}  # contact 10 is Lena, meeting 77 planned
+PLANNED_WITH_ANN = {"next_meetings": {20: 88}}  # contact 20 is the referral Ann Lee
+
+# (code, why the case exists, debrief fields, context changes, expected link)
+PREP_LINK_CASES = [
+    ("refine-stump-speech", "the Package's stump speech",
+     {"stump_speech_delivered": "no"}, {}, PACKAGE + "#stump-speech"),
+    ("refine-stump-speech", "the Package even with a meeting planned",
+     {"stump_speech_delivered": "no"}, PLANNED_WITH_LENA, PACKAGE + "#stump-speech"),
+    ("give-examples", "the Package's competencies",
+     {}, {"competencies": [("Data literacy", False)]}, PACKAGE + "#competencies"),
+    ("ask-industry-questions", "the Package's question bank",
+     {"industry_questions": ""}, {}, PACKAGE + "#questions"),
+    ("lead-the-questions", "the question bank when nothing is planned",
+     {"questions_led_by": "them"}, {}, PACKAGE + "#questions"),
+    ("lead-the-questions", "the prep sheet of the next meeting with them",
+     {"questions_led_by": "them"}, PLANNED_WITH_LENA, "/meetings/77/prep/"),
+    ("treat-as-informational", "the stump speech when nothing is planned",
+     {"job_hinted": True, "wants_job": "no"}, {}, PACKAGE + "#stump-speech"),
+    ("treat-as-informational", "the prep sheet of the next meeting with them",
+     {"job_hinted": True, "wants_job": "no"}, PLANNED_WITH_LENA, "/meetings/77/prep/"),
+    ("prepare-job-interview", "the competencies when nothing is planned",
+     {"job_hinted": True, "wants_job": "yes"}, {}, PACKAGE + "#competencies"),
+    ("prepare-job-interview", "the prep sheet of the interview",
+     {"job_hinted": True, "wants_job": "yes"}, PLANNED_WITH_LENA, "/meetings/77/prep/"),
+    ("climb-a-tier", "the stump speech while the meeting is still to plan",
+     {}, {"highest_tier_met": 1}, PACKAGE + "#stump-speech"),
+    ("send-thank-you", "no preparation: no link", {"thank_you_sent_on": None}, {}, ""),
+    ("keep-in-touch", "no preparation: no link", {"impression": "positive"}, {}, ""),
+]
+
+
+@pytest.mark.parametrize(("code", "case", "fields", "context", "link"), PREP_LINK_CASES,
+                         ids=[f"{c[0]}: {c[1]}" for c in PREP_LINK_CASES])
+def test_preparation_advice_links_to_where_it_is_prepared(code, case, fields, context, link):
+    found = {s.code: s for s in suggest_for_debrief(make_debrief(**fields),
+                                                    make_context(**context))}
+    assert found[code].prep_url == link, case
+    assert bool(found[code].prep_label) is bool(link)
+
+
+@pytest.mark.parametrize("code", ["lead-the-questions", "treat-as-informational",
+                                  "prepare-job-interview", "refine-stump-speech",
+                                  "give-examples", "ask-industry-questions"])
+def test_a_prep_link_keeps_the_follow_up_action(code):
+    debrief = make_debrief(questions_led_by="them", stump_speech_delivered="no",
+                           industry_questions="", job_hinted=True,
+                           wants_job="yes" if code == "prepare-job-interview" else "no")
+    context = make_context(competencies=[("Data literacy", False)], **PLANNED_WITH_LENA)
+    suggestion = next(s for s in suggest_for_debrief(debrief, context) if s.code == code)
+    assert suggestion.action == "follow_up"
+    assert suggestion.prep_url
+
+
+def test_climbing_a_tier_to_a_meeting_already_planned_prepares_it_instead_of_planning_it():
+    found = suggest_for_debrief(make_debrief(),
+                                make_context(highest_tier_met=1, **PLANNED_WITH_ANN))
+    climb = next(s for s in found if s.code == "climb-a-tier")
+    assert (climb.action, climb.action_label, climb.url) == (
+        "link", "Prepare the meeting", "/meetings/88/prep/")
+    assert climb.prep_url == ""  # one link is enough
+
+
+def test_climbing_a_tier_with_nothing_planned_still_plans_the_meeting():
+    found = suggest_for_debrief(make_debrief(), make_context(highest_tier_met=1))
+    climb = next(s for s in found if s.code == "climb-a-tier")
+    assert (climb.action_label, climb.url) == ("Plan the meeting", "/meetings/new/?contact=20")
