@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 
-from .models import CompetencyCited, Debrief, FollowUp, Meeting
+from .models import CompetencyCited, CoreCompetency, Debrief, FollowUp, Meeting, Package
 
 # name, organisation, role, referred by (name or None), status
 CONTACTS = [
@@ -180,3 +180,58 @@ def seed_meetings(client) -> int:
                  done_at=now - datetime.timedelta(days=19), suggestion_code="thank-referrer"),
     ])
     return created
+
+
+# Priya's Package: a physician (acute medicine) moving into clinical product in health tech.
+PACKAGE = dict(
+    who_i_am="I'm Priya Raman, a consultant in acute medicine at Northbridge General. For "
+    "twelve years I've looked after the patients who arrive sickest and least expected.",
+    what_i_have_done="I led our hospital's rollout of an electronic early-warning score "
+    "across fourteen wards, chaired the clinical safety group that signed it off, and "
+    "redesigned the handover between the emergency department and the medical take, which "
+    "cut our delayed admissions by a third.",
+    what_i_want_to_do="I want to move into clinical product work in health tech: helping a "
+    "team build tools that clinicians actually trust and use, where my job is to translate "
+    "between the ward and the engineers.",
+    how_you_can_help_me="I'd value your view of how clinicians find their place in product "
+    "teams, and if anyone comes to mind, one or two people I should talk to.",
+    how_i_can_help_you="I can bring the view from the bedside: how a busy ward really uses "
+    "software, where clinical risk hides, and how to win over sceptical colleagues. Happy to "
+    "test an idea with the clinicians I know.",
+    industry_questions="How do product teams here decide which clinical problems are worth "
+    "solving?\n"
+    "What kinds of people turn out to be essential when a clinical tool goes live?\n"
+    "How is regulation (UKCA, FDA, DCB0129) changing what gets built?\n"
+    "Where do clinicians who join product teams tend to struggle at first?\n"
+    "Which organisations are doing this well, in your view?",
+)
+
+CORE_COMPETENCIES = [
+    ("Clinical safety and risk", "When we introduced the early-warning score, I ran the "
+     "hazard log with our safety officer. We found that night staff silenced repeat alerts, "
+     "so we changed the escalation rule before go-live rather than after an incident."),
+    ("Translating clinical needs into requirements", "Our IT team built a handover screen "
+     "nobody used. I spent two shifts shadowing the nurses, rewrote the brief as five jobs "
+     "they do at 8 am, and the second version was in daily use within a month."),
+    ("Leading change with sceptical colleagues", "Half the consultants opposed the new "
+     "admissions pathway. I asked the loudest critic to co-chair the pilot; his objections "
+     "became our test cases, and he presented the results at grand rounds."),
+    ("Working from data", "I built our unit's weekly dashboard of delayed admissions from "
+     "raw bed-management exports, which showed the bottleneck was the 4 pm ward round, not "
+     "the emergency department."),
+]
+
+
+def seed_package(client) -> bool:
+    """Priya's stump speech, competencies and questions; returns whether it was created.
+
+    Idempotent: a client who already has a Package keeps it as it is.
+    """
+    if Package.objects.for_user(client).exists():
+        return False
+    package = Package.objects.create(owner=client, **PACKAGE)
+    CoreCompetency.objects.bulk_create(
+        CoreCompetency(package=package, name=name, example=example, position=position)
+        for position, (name, example) in enumerate(CORE_COMPETENCIES)
+    )
+    return True

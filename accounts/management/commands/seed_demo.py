@@ -3,7 +3,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_coaching, seed_users
 from contacts.demo import seed_contacts
-from debriefs.demo import seed_meetings
+from debriefs.demo import seed_meetings, seed_package
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         users = seed_users()
         seed_contacts(users["client"])
         seed_meetings(users["client"])
+        seed_package(users["client"])
         users |= seed_coaching(users)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for label, user in users.items():
