@@ -165,3 +165,15 @@ def test_the_client_nav_links_to_the_package(client, alice):
     client.force_login(alice)
     response = client.get(reverse("home"))
     assert f'href="{URL}"' in response.text
+
+
+def test_the_demo_package_is_seeded_once(alice):
+    from debriefs.demo import seed_package
+
+    assert seed_package(alice) is True
+    assert seed_package(alice) is False
+    package = Package.objects.get(owner=alice)
+    assert "clinical product" in package.what_i_want_to_do
+    assert package.competencies.count() == 4
+    assert all(c.example for c in package.competencies.all())
+    assert package.gaps(list(package.competencies.all())) == []
