@@ -579,16 +579,24 @@ class Lesson:
     suggestion: Suggestion
 
 
-def lessons_from(earlier_debriefs, today=None) -> list[Lesson]:
+JOB_CODES = {"treat-as-informational", "prepare-job-interview", "reconsider-interest"}
+
+
+def lessons_from(earlier_debriefs, today=None, job_interview=False) -> list[Lesson]:
     """What earlier debriefs with the same person teach for the next meeting with them.
 
     Runs the debrief rules themselves (`suggest_for_debrief`) on each earlier debrief,
     newest first, and keeps one lesson per code from the newest debrief that raised it.
+    What to do about a hinted job comes only from the newest debrief that says whether a
+    job was hinted (an older answer may have changed). In a job interview the other side
+    leads, so "lead the questions" is no lesson there.
     Reads only what is loaded: pass debriefs with `meeting__contact__referred_by`, and
     `competencies` and `meeting__referrals_obtained` prefetched.
     """
     today = today or timezone.localdate()
     lessons, seen = [], set()
+    if job_interview:
+        seen.add("lead-the-questions")
     for debrief in earlier_debriefs:
         context = DebriefContext(
             today=today,
@@ -603,6 +611,8 @@ def lessons_from(earlier_debriefs, today=None) -> list[Lesson]:
             if suggestion.code in LESSON_CODES and suggestion.code not in seen:
                 seen.add(suggestion.code)
                 lessons.append(Lesson(met_on, suggestion))
+        if debrief.job_hinted is not None:
+            seen |= JOB_CODES
     return sorted(lessons, key=lambda lesson: lesson.suggestion.priority)
 
 

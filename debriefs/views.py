@@ -561,6 +561,7 @@ def meeting_prep(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for debrief in earlier:
         debrief.meeting.contact = meeting.contact  # the same person, loaded once
+    job_interview = runs_as_job_interview(meeting, earlier)
     return render(request, "debriefs/meeting_prep.html", {
         "meeting": meeting,
         "contact": meeting.contact,
@@ -568,8 +569,8 @@ def meeting_prep(request: HttpRequest, pk: int) -> HttpResponse:
         "package": package,
         "competencies": list(package.competencies.all()) if package.pk else [],
         "earlier": earlier,
-        "lessons": lessons_from(earlier),
-        "job_interview": runs_as_job_interview(meeting, earlier),
+        "lessons": lessons_from(earlier, job_interview=job_interview),
+        "job_interview": job_interview,
         "tiara": TIARA_PROMPTS,
     })
 

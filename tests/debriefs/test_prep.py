@@ -228,3 +228,21 @@ def test_the_sheet_uses_a_fixed_number_of_queries(
         response = client.get(prep_url(deep))
     assert response.text.count('class="prep-chain"') == 1
     assert "Lena Fischer" in response.text  # tier 1, at the top of the chain
+
+
+def test_only_the_newest_answer_about_a_hinted_job_counts(client, alice, lena, planned):
+    earlier_debrief(alice, lena, days_ago=30, job_hinted=True, wants_job="no")
+    earlier_debrief(alice, lena, days_ago=5, job_hinted=True, wants_job="yes")
+    client.force_login(alice)
+    text = client.get(prep_url(planned)).text
+    assert "This is a job interview" in text
+    assert 'data-lesson="prepare-job-interview"' in text
+    assert 'data-lesson="treat-as-informational"' not in text
+
+
+def test_a_job_interview_does_not_tell_you_to_lead_the_questions(client, alice, lena, planned):
+    earlier_debrief(alice, lena, questions_led_by="them")
+    planned.kind = Meeting.Kind.JOB_INTERVIEW
+    planned.save()
+    client.force_login(alice)
+    assert 'data-lesson="lead-the-questions"' not in client.get(prep_url(planned)).text
