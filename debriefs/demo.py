@@ -164,6 +164,8 @@ def seed_meetings(client) -> int:
     # Coming up.
     meeting("Nadia Karim", 3, status="planned", kind="informational")
     meeting("James Patel", 12, status="planned", medium="in_person")
+    # Lena asked to talk again: the hard case, to be run as an informational interview.
+    meeting("Lena Fischer", 6, status="planned", kind="informational")
 
     today = timezone.localdate()
     FollowUp.objects.bulk_create([
