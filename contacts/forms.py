@@ -276,7 +276,7 @@ class ContactFilterForm(forms.Form):
         max_length=200,
         label="Search",
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Name, organisation, role, notes, tag…",
+            attrs={"type": "search", "placeholder": "Name, organisation, notes…",
                    "autocomplete": "off"}
         ),
     )
