@@ -101,6 +101,19 @@ def test_an_empty_home_says_what_to_do(client, alice):
     assert "Log a meeting" in text
 
 
+def test_a_home_without_contacts_points_to_adding_the_first_one(client, alice):
+    client.force_login(alice)
+    text = client.get(reverse("home")).text
+    assert "Start with the people you already know" in text
+    assert f'href="{reverse("contacts:create")}">Add your first contact' in text
+
+
+def test_a_home_with_contacts_does_not_offer_the_first_contact_again(client, alice):
+    ContactFactory(owner=alice)
+    client.force_login(alice)
+    assert "Add your first contact" not in client.get(reverse("home")).text
+
+
 @pytest.mark.parametrize("size", [1, 10])
 def test_home_uses_a_fixed_number_of_queries(client, alice, django_assert_max_num_queries,
                                              size):
