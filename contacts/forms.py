@@ -144,10 +144,12 @@ class ContactForm(forms.ModelForm):
             url += f"?contact={self.instance.pk}"
         for name in LIVE_FIELDS:
             widget = self.fields[name].widget
-            is_select = isinstance(widget, forms.Select)
             widget.attrs.update({
                 "hx-post": url,
-                "hx-trigger": "change" if is_select else "blur changed",
+                # The browser's own change event (on leaving a text field whose value the
+                # person changed): htmx's "blur changed" compares against a value it records
+                # after a swap, so a quick edit right after an error could go unchecked.
+                "hx-trigger": "change",
                 "hx-target": f"#field-{name}",
                 "hx-swap": "outerHTML",
                 "hx-include": "closest form",
