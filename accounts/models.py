@@ -3,17 +3,6 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models, transaction
-from django.db.models import (
-    Case,
-    Count,
-    FloatField,
-    OuterRef,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 INVITATION_LIFETIME = datetime.timedelta(days=7)
@@ -25,54 +14,6 @@ class UserQuerySet(models.QuerySet):
 
     def clients(self):
         return self.filter(role=User.Role.CLIENT)
-
-    def with_coaching_figures(self, now=None):
-        """Each client with the figures their coach sees, one correlated subquery each.
-
-        What a coach may not see is left out of every figure: private debriefs, drafts,
-        and the meetings (and referrals from meetings) whose debrief is private.
-        """
-        from contacts.models import Contact
-        from debriefs.flags import flag_count_expression
-        from debriefs.models import Debrief, Meeting
-
-        now = now or timezone.now()
-
-        def total(queryset, expression):
-            grouped = queryset.order_by().values("owner").annotate(total=expression)
-            return Coalesce(Subquery(grouped.values("total")[:1]), 0)
-
-        held = Meeting.objects.filter(owner=OuterRef("pk"), status=Meeting.Status.HELD).exclude(
-            debrief__is_private=True
-        )
-        referrals = Contact.objects.filter(
-            owner=OuterRef("pk"), referred_in__status=Meeting.Status.HELD
-        ).exclude(referred_in__debrief__is_private=True)
-        awaiting = Debrief.objects.filter(
-            owner=OuterRef("pk"), is_private=False, is_draft=False, reviewed_at__isnull=True
-        )
-        highest_tier = (
-            Contact.objects.filter(owner=OuterRef("pk")).order_by("-tier").values("tier")[:1]
-        )
-        figures = self.annotate(
-            meetings_last_30_days=total(
-                held.filter(starts_at__gte=now - datetime.timedelta(days=30), starts_at__lte=now),
-                Count("pk"),
-            ),
-            meetings_held=total(held, Count("pk")),
-            referrals_obtained=total(referrals, Count("pk")),
-            highest_tier=Coalesce(Subquery(highest_tier), 0),
-            awaiting_review=total(awaiting, Count("pk")),
-            open_flags=total(awaiting, Sum(flag_count_expression())),
-        )
-        return figures.annotate(
-            referrals_per_meeting=Case(
-                When(meetings_held=0, then=Value(None)),
-                default=Cast("referrals_obtained", FloatField())
-                / Cast("meetings_held", FloatField()),
-                output_field=FloatField(),
-            )
-        )
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):

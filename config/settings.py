@@ -75,7 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.unread_comments",
+                "debriefs.context_processors.unread_comments",
             ],
         },
     },

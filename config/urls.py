@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from debriefs import views as debrief_views
+from debriefs.views import home
 
 urlpatterns = [
-    path("", debrief_views.home, name="home"),
+    path("", home.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("contacts/", include("contacts.urls")),
     path("coach/", include("debriefs.coach_urls")),

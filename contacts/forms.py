@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from debriefs.models import Meeting
-
 from .models import Contact
+from .text import normalise, parse_tags
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
@@ -18,22 +17,6 @@ PHONE_CHARACTERS = re.compile(r"^[0-9+()./\- ]+$")
 # Fields checked on blur (HTMX) as well as on submit.
 LIVE_FIELDS = ("name", "organisation", "email", "phone", "linkedin_url", "referred_by",
                "referred_in", "tags")
-
-
-def normalise(text: str) -> str:
-    """Case- and spacing-insensitive form of a name or organisation, for duplicate checks."""
-    return " ".join(text.split()).casefold()
-
-
-def parse_tags(text: str) -> list[str]:
-    """Split "pharma, Medical affairs , pharma" into ["pharma", "Medical affairs"]."""
-    tags, seen = [], set()
-    for raw in re.split(r"[,;\n]", text):
-        tag = " ".join(raw.split())
-        if tag and tag.casefold() not in seen:
-            seen.add(tag.casefold())
-            tags.append(tag)
-    return tags
 
 
 class QuickSelect(forms.Select):
@@ -71,7 +54,7 @@ class ReferrerChoiceField(forms.ModelChoiceField):
 class MeetingChoiceField(forms.ModelChoiceField):
     widget = QuickSelect
 
-    def label_from_instance(self, meeting: Meeting) -> str:
+    def label_from_instance(self, meeting) -> str:
         return f"{meeting.contact.name}, {timezone.localtime(meeting.starts_at):%d %b %Y}"
 
 
@@ -86,7 +69,7 @@ class ContactForm(forms.ModelForm):
         help_text="Who gave you this person's name. Their tier is one more than the referrer's.",
     )
     referred_in = MeetingChoiceField(
-        queryset=Meeting.objects.none(),
+        queryset=Contact._meta.get_field("referred_in").related_model.objects.none(),
         required=False,
         label="Name given at the meeting",
         empty_label="Not at a logged meeting",
@@ -126,8 +109,7 @@ class ContactForm(forms.ModelForm):
             contacts = contacts.exclude(pk=self.instance.pk)
         self.fields["referred_by"].queryset = contacts
         self.fields["referred_in"].queryset = (
-            Meeting.objects.for_user(owner)
-            .filter(status=Meeting.Status.HELD)
+            Contact.held_meetings_of(owner)
             .select_related("contact")
             .order_by("-starts_at")
         )

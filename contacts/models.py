@@ -9,26 +9,14 @@ from django.db import connection, models, transaction
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 from django.utils import timezone
 
-# 3B7 (METHOD.md section 8): after 3 business days without a reply write to a second person
-# at the same organisation; after 7, send the first person one follow-up, then let it go.
-NO_REPLY_SECOND_PERSON_DAYS = 3
-NO_REPLY_LAST_FOLLOW_UP_DAYS = 7
+from .outreach import (
+    NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS,
+    NO_REPLY_SECOND_PERSON_BUSINESS_DAYS,
+    business_days_between,
+)
 
 # The fields "search as you type" looks in (with the tags).
 SEARCHED_FIELDS = ("name", "organisation", "role_title", "field", "email", "how_we_met", "notes")
-
-
-def business_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days (Monday to Friday) after `start` up to and including `end`, in O(1)."""
-    if end <= start:
-        return 0
-    days = (end - start).days
-    weeks, extra = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(1, extra + 1):
-        if (start + datetime.timedelta(days=offset)).weekday() < 5:
-            count += 1
-    return count
 
 
 def _lock_owner(owner_id: int) -> None:
@@ -241,6 +229,16 @@ class Contact(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def held_meetings_of(cls, owner):
+        """The owner's held meetings, where referrals are given.
+
+        Reached through the relation `referred_in` declares, because contacts sits below
+        debriefs and never imports it (docs/architecture.md).
+        """
+        meetings = cls._meta.get_field("referred_in").related_model.objects
+        return meetings.for_user(owner).held()
+
     @property
     def tier_class(self) -> str:
         """The CSS class of the tier ramp (tier 5 and beyond share the deepest colour)."""
@@ -289,9 +287,9 @@ class Contact(models.Model):
     def no_reply_stage(self, today: datetime.date | None = None) -> str:
         """"" (keep waiting), "second_person" (3+ business days) or "last_follow_up" (7+)."""
         waited = self.waiting_business_days(today)
-        if waited is None or waited < NO_REPLY_SECOND_PERSON_DAYS:
+        if waited is None or waited < NO_REPLY_SECOND_PERSON_BUSINESS_DAYS:
             return ""
-        if waited < NO_REPLY_LAST_FOLLOW_UP_DAYS:
+        if waited < NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS:
             return "second_person"
         return "last_follow_up"
 

@@ -30,8 +30,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from .forms import normalise, parse_tags
 from .models import Contact, _lock_owner
+from .text import normalise, parse_tags
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

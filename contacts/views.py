@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from accounts.permissions import client_required
-from debriefs.models import Meeting
 
 from .forms import (
     LIVE_FIELDS,
@@ -23,7 +22,8 @@ from .forms import (
     ImportForm,
     StatusForm,
 )
-from .models import NO_REPLY_SECOND_PERSON_DAYS, Contact, business_days_between
+from .models import Contact
+from .outreach import NO_REPLY_SECOND_PERSON_BUSINESS_DAYS, business_days_between
 from .transfer import ParsedFile, apply_import, export_csv, export_vcards, plan_import
 from .tree import layout_referral_tree
 
@@ -72,7 +72,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "total": sum(tier_counts.values()),
         "query_string": _query_string(request, exclude="page"),
-        "second_person_days": NO_REPLY_SECOND_PERSON_DAYS,
+        "second_person_days": NO_REPLY_SECOND_PERSON_BUSINESS_DAYS,
     }
     if request.htmx and not request.htmx.history_restore_request:
         html = render_to_string("contacts/list.html#results", context, request=request)
@@ -271,7 +271,7 @@ def tiers_board_context(owner) -> dict:
         .values("id", "name", "organisation", "role_title", "tier", "status",
                 "status_changed_at", "referred_by_id", "referred_in__status")
     )
-    held = Meeting.objects.for_user(owner).held().count()
+    held = Contact.held_meetings_of(owner).count()
     today = timezone.localdate()
     rank = {status: i for i, status in enumerate(BOARD_STATUS_ORDER)}
 
@@ -303,7 +303,7 @@ def tiers_board_context(owner) -> dict:
         1 for p in people
         if p["status"] == Contact.Status.REACHED_OUT
         and business_days_between(timezone.localdate(p["status_changed_at"]), today)
-        >= NO_REPLY_SECOND_PERSON_DAYS
+        >= NO_REPLY_SECOND_PERSON_BUSINESS_DAYS
     )
     referrals_at_meetings = sum(1 for p in people if p["referred_in__status"] == "held")
     return {

@@ -26,6 +26,8 @@ from django.db.models import (
     When,
 )
 
+from contacts.models import Contact
+
 
 @dataclass(frozen=True)
 class Flag:
@@ -46,8 +48,6 @@ def _unwanted_job() -> Q:
 
 
 def _no_referral() -> Q:
-    from contacts.models import Contact
-
     referral_added = Exists(Contact.objects.filter(referred_in=OuterRef("meeting_id")))
     return Q(~referral_added) & Q(referral_names__regex=r"^\s*$")
 
@@ -146,7 +146,6 @@ def flags_for(debrief) -> list[Flag]:
     always get the same answer as the queue and the counts.
     """
     if not hasattr(debrief, "flag_count"):
-        from .models import Debrief
-
-        debrief = annotate_flags(Debrief.objects.filter(pk=debrief.pk)).get()
+        # The debrief's own model: this module is imported by debriefs/models.py.
+        debrief = annotate_flags(type(debrief).objects.filter(pk=debrief.pk)).get()
     return [flag for flag in FLAGS if getattr(debrief, flag.attribute)]

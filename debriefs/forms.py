@@ -307,3 +307,17 @@ def core_competency_formset(data=None, package=None):
         extra=2, max_num=20, can_delete=True,
     )
     return formset_class(data, instance=package, prefix="competency")
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment",
+        max_length=4000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Write something before posting.",
+            "max_length": "Keep a comment under %(limit_value)d characters (this one has "
+            "%(show_value)d).",
+        },
+    )

@@ -5,6 +5,10 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from contacts.models import Contact
+
+from .flags import annotate_flags
+
 
 class MeetingQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -101,8 +105,6 @@ class Meeting(models.Model):
         Never moves a contact backwards (a contact already met stays met when a second
         meeting is planned).
         """
-        from contacts.models import Contact
-
         if self.status == Meeting.Status.HELD:
             self.contact.set_status(Contact.Status.MET)
         elif self.status == Meeting.Status.PLANNED and self.contact.status in (
@@ -130,8 +132,6 @@ class DebriefQuerySet(models.QuerySet):
 
     def with_flags(self):
         """Each debrief with `flag_<name>` booleans and `flag_count` (see debriefs/flags.py)."""
-        from .flags import annotate_flags
-
         return annotate_flags(self)
 
     def review_queue(self):
@@ -153,7 +153,7 @@ class DebriefQuerySet(models.QuerySet):
 
 
 class Debrief(models.Model):
-    """What happened at a held meeting, recorded the same day (METHOD.md sections 2 to 6)."""
+    """What happened at a held meeting, recorded the same day (docs/method.md, "The debrief")."""
 
     class YesPartlyNo(models.TextChoices):
         YES = "yes", "Yes"
@@ -449,8 +449,8 @@ class PackageQuerySet(models.QuerySet):
 
 
 class Package(models.Model):
-    """The client's materials for every meeting (METHOD.md section 7, "Package"): the
-    stump speech in its five parts (section 4), core competencies each with a brief example
+    """The client's materials for every meeting (docs/method.md, "The Package"): the
+    stump speech in its five parts, core competencies each with a brief example
     story, and their own bank of industry questions. One per client."""
 
     # (field, what the method says about it), in the order the speech is given.

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from debriefs.coaching import with_coaching_figures
 from tests.factories import ContactFactory, DebriefFactory, MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +179,7 @@ def test_another_coachs_client_overview_is_a_404(client, alice, carol, dave):
 
 
 def test_users_model_is_unchanged_by_the_figures(alice, carol):
-    assert User.objects.filter(coach=carol).with_coaching_figures().count() == 1
+    assert with_coaching_figures(User.objects.filter(coach=carol)).count() == 1
 
 
 def test_the_coach_reads_the_clients_tiers_board_without_edit_links(client, alice, carol):

@@ -127,7 +127,7 @@ def test_other_owners_contacts_are_never_in_for_user(alice, charlie):
 def test_business_days_skip_weekends():
     import datetime
 
-    from contacts.models import business_days_between
+    from contacts.outreach import business_days_between
 
     friday = datetime.date(2026, 11, 20)
     assert business_days_between(friday, friday + datetime.timedelta(days=3)) == 1  # Monday

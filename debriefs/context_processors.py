@@ -2,6 +2,8 @@ from functools import cache
 
 from django.http import HttpRequest
 
+from .models import Comment, Debrief
+
 
 def unread_comments(request: HttpRequest) -> dict:
     """The number of comments waiting for the signed-in user, for the nav.
@@ -15,8 +17,6 @@ def unread_comments(request: HttpRequest) -> dict:
 
     @cache
     def count() -> int:
-        from debriefs.models import Comment, Debrief
-
         if user.is_coach:
             # Only what the coach may see: current clients, shared debriefs.
             debriefs = Debrief.objects.shared_with_coach(user)

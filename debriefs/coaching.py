@@ -1,0 +1,71 @@
+"""What a coach sees of their clients' work, as figures computed in SQL.
+
+Accounts (users, roles, coach links) know nothing of meetings or debriefs; the figures a
+coach reads about each client are built here, on top of any queryset of clients.
+"""
+
+import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    FloatField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from contacts.models import Contact
+
+from .flags import flag_count_expression
+from .models import Debrief, Meeting
+
+
+def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
+    """Each client with the figures their coach sees, one correlated subquery each.
+
+    What a coach may not see is left out of every figure: private debriefs, drafts,
+    and the meetings (and referrals from meetings) whose debrief is private.
+    """
+    now = now or timezone.now()
+
+    def total(queryset, expression):
+        grouped = queryset.order_by().values("owner").annotate(total=expression)
+        return Coalesce(Subquery(grouped.values("total")[:1]), 0)
+
+    held = Meeting.objects.filter(owner=OuterRef("pk"), status=Meeting.Status.HELD).exclude(
+        debrief__is_private=True
+    )
+    referrals = Contact.objects.filter(
+        owner=OuterRef("pk"), referred_in__status=Meeting.Status.HELD
+    ).exclude(referred_in__debrief__is_private=True)
+    awaiting = Debrief.objects.filter(
+        owner=OuterRef("pk"), is_private=False, is_draft=False, reviewed_at__isnull=True
+    )
+    highest_tier = (
+        Contact.objects.filter(owner=OuterRef("pk")).order_by("-tier").values("tier")[:1]
+    )
+    figures = clients.annotate(
+        meetings_last_30_days=total(
+            held.filter(starts_at__gte=now - datetime.timedelta(days=30), starts_at__lte=now),
+            Count("pk"),
+        ),
+        meetings_held=total(held, Count("pk")),
+        referrals_obtained=total(referrals, Count("pk")),
+        highest_tier=Coalesce(Subquery(highest_tier), 0),
+        awaiting_review=total(awaiting, Count("pk")),
+        open_flags=total(awaiting, Sum(flag_count_expression())),
+    )
+    return figures.annotate(
+        referrals_per_meeting=Case(
+            When(meetings_held=0, then=Value(None)),
+            default=Cast("referrals_obtained", FloatField())
+            / Cast("meetings_held", FloatField()),
+            output_field=FloatField(),
+        )
+    )

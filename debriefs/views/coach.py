@@ -1,0 +1,157 @@
+"""The coach's workspace: clients with figures, the review queue, review pages.
+
+A coach reads but never writes client data. Every lookup starts from the coach:
+`request.user.clients` for people, `shared_debriefs(coach)` for debriefs, so another
+coach's client, a private debrief or a draft is a 404 here.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import coach_required
+from contacts.views import tiers_board_context
+
+from ..coaching import with_coaching_figures
+from ..flags import flags_for
+from ..models import Comment, CompetencyCited, Debrief, DebriefView
+from ..suggestions import suggestions_for
+from .comments import build_thread
+from .common import shared_debriefs
+
+CLIENTS_PER_PAGE = 50
+QUEUE_SHOWN = 20
+
+
+@coach_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    coach = request.user
+    query = request.GET.get("q", "").strip()
+    clients = with_coaching_figures(coach.clients.all())
+    if query:
+        clients = clients.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+        )
+    clients = clients.order_by("-open_flags", "-awaiting_review", "first_name", "last_name", "pk")
+    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+
+    queue = shared_debriefs(coach).review_queue()
+    queue_page = list(queue[: QUEUE_SHOWN + 1])
+    queue_total = (
+        len(queue_page) if len(queue_page) <= QUEUE_SHOWN
+        else Debrief.objects.shared_with_coach(coach).awaiting_review().count()
+    )
+    for debrief in queue_page:
+        debrief.flags = flags_for(debrief)
+
+    unread_reply = Comment.objects.filter(debrief=OuterRef("pk")).unread_by(coach)
+    replies = (
+        shared_debriefs(coach)
+        .filter(Exists(unread_reply))  # narrow first: most debriefs have nothing new
+        .annotate(
+            unread_count=Count(
+                "comments",
+                filter=Q(comments__read_by_recipient_at__isnull=True) & ~Q(comments__author=coach),
+            ),
+            last_comment_at=Max("comments__created_at"),
+        )
+        .filter(unread_count__gt=0)
+        .order_by("-last_comment_at")[:10]
+    )
+    return render(
+        request,
+        "coach/home.html",
+        {
+            "page": page,
+            "query": query,
+            "queue": queue_page[:QUEUE_SHOWN],
+            "queue_total": queue_total,
+            "replies": replies,
+            "open_invitations": coach.invitations.open().count(),
+        },
+    )
+
+
+@coach_required
+@require_GET
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    coach = request.user
+    client = get_object_or_404(with_coaching_figures(coach.clients.all()), pk=pk)
+    debriefs = list(
+        shared_debriefs(coach)
+        .filter(owner=client)
+        .with_flags()
+        .annotate(comment_count=Count("comments"))
+        .order_by("-meeting__starts_at")
+    )
+    for debrief in debriefs:
+        debrief.flags = flags_for(debrief)
+    return render(request, "coach/client_detail.html", {"client": client, "debriefs": debriefs})
+
+
+@coach_required
+@require_GET
+def client_tiers(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(with_coaching_figures(request.user.clients.all()), pk=pk)
+    context = tiers_board_context(client) | {"client": client, "read_only": True}
+    # The board counts every held meeting; the coach's figures leave out the meetings
+    # whose debrief is private, so both pages agree and nothing private is counted.
+    context["figures"] = context["figures"] | {
+        "held": client.meetings_held,
+        "referrals_at_meetings": client.referrals_obtained,
+        "referrals_per_meeting": client.referrals_per_meeting,
+    }
+    return render(request, "coach/client_tiers.html", context)
+
+
+@coach_required
+@require_GET
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    coach = request.user
+    debrief = get_object_or_404(
+        shared_debriefs(coach).with_flags().select_related("reviewed_by"), pk=pk
+    )
+    DebriefView.objects.create(debrief=debrief, coach=coach)
+    queue = Debrief.objects.shared_with_coach(coach).review_queue()
+    next_pk = queue.exclude(pk=debrief.pk).values_list("pk", flat=True).first()
+    context = {
+        "debrief": debrief,
+        "meeting": debrief.meeting,
+        "client": debrief.owner,
+        "flags": flags_for(debrief),
+        "suggestions": _suggestions(debrief),
+        "competencies": CompetencyCited.objects.filter(debrief=debrief),
+        "thread": build_thread(debrief, coach),
+        "next_pk": next_pk,
+        "queue_total": Debrief.objects.shared_with_coach(coach).awaiting_review().count(),
+    }
+    return render(request, "coach/review.html", context)
+
+
+def _suggestions(debrief: Debrief) -> list:
+    """The engine's suggestions for the debrief, as the client sees them (read-only here)."""
+    # "Talk it over with your coach" is addressed to the coach reading this: the flags
+    # already say why.
+    return [s for s in suggestions_for(debrief) if s.code != "review-with-coach"]
+
+
+@coach_required
+@require_POST
+def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    coach = request.user
+    debrief = get_object_or_404(shared_debriefs(coach), pk=pk)
+    if debrief.reviewed_at is None:
+        debrief.mark_reviewed(by=coach)
+        messages.success(request, f"Marked reviewed: {debrief.owner.display_name}'s debrief.")
+    queue = Debrief.objects.shared_with_coach(coach).review_queue()
+    next_pk = queue.values_list("pk", flat=True).first()
+    if next_pk is None:
+        messages.info(request, "Your review queue is empty.")
+        return redirect("coach:home")
+    return redirect("coach:review", pk=next_pk)

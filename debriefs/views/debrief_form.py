@@ -1,0 +1,227 @@
+"""The debrief form: editing, autosave with a version check, the live suggestions panel,
+accepting or dismissing a suggestion, and adding a referral without leaving the form."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from accounts.permissions import client_required
+
+from ..forms import DebriefForm, ReferralForm, cited_competencies, competency_formset
+from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting
+from ..suggestions import CODES, FOLLOW_UP, suggestions_for
+from .common import SUGGESTIONS_SHOWN, find_suggestion, meeting_or_404, safe_next_url
+
+# The free-text fields shown side by side when two tabs saved different versions.
+CONFLICT_TEXTS = ["notes", "industry_questions", "learnt", "referral_names"]
+
+
+def _debrief(meeting: Meeting) -> Debrief:
+    debrief = Debrief.objects.start_for(meeting)
+    debrief.meeting = meeting  # keep the loaded contact and referrer
+    return debrief
+
+
+def _debrief_page(request, meeting, debrief, form=None, formset=None, referral_form=None,
+                  conflict=None, status=200) -> HttpResponse:
+    form = form or DebriefForm(instance=debrief)
+    formset = formset or competency_formset(debrief=debrief)
+    competencies = cited_competencies(formset) if formset.is_bound else None
+    preview = form.instance if form.is_bound else debrief
+    suggestions = suggestions_for(preview, competencies=competencies)
+    if referral_form is None:
+        referral_form = ReferralForm(
+            meeting=meeting, initial={"name": request.GET.get("referral_name", "")}
+        )
+    return render(request, "debriefs/debrief_form.html", {
+        "meeting": meeting,
+        "debrief": debrief,
+        "form": form,
+        "formset": formset,
+        "referral_form": referral_form,
+        "referrals": list(meeting.referrals_obtained.order_by("pk")),
+        "conflict": conflict,
+        **_panel_context(meeting, suggestions, live=True),
+    }, status=status)
+
+
+def _panel_context(meeting, suggestions, live: bool, accepted=None, oob=False) -> dict:
+    return {
+        "oob_count": oob,
+        "meeting": meeting,
+        "suggestions": suggestions[:SUGGESTIONS_SHOWN],
+        "more_suggestions": suggestions[SUGGESTIONS_SHOWN:],
+        "suggestion_count": len(suggestions),
+        "live": live,
+        "accepted": accepted,
+        "panel_follow_ups": list(meeting.follow_ups.open().select_related("contact")),
+    }
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def debrief_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request, pk)
+    if meeting.status == Meeting.Status.CANCELLED or not meeting.has_started:
+        messages.info(request, "You can write the debrief once the meeting has taken place.")
+        return redirect("debriefs:meeting_detail", pk=meeting.pk)
+    debrief = _debrief(meeting)
+    if request.method == "GET":
+        return _debrief_page(request, meeting, debrief)
+    form = DebriefForm(request.POST, instance=debrief)
+    formset = competency_formset(request.POST)
+    if form.is_valid() and formset.is_valid():
+        debrief = form.save(commit=False)
+        debrief.is_draft = "save_draft" in request.POST
+        if debrief.save_if_current(form.cleaned_data["version"],
+                                   competencies=cited_competencies(formset)):
+            if request.POST.get("save_draft") == "more_competencies":
+                # Saved with the rows filled so far; two empty rows come back.
+                return redirect(reverse("debriefs:debrief_edit", args=[meeting.pk])
+                                + "#competencies")
+            if debrief.is_draft:
+                messages.success(request, "Draft saved.")
+            else:
+                messages.success(request, "Debrief saved. Here are your next steps.")
+            return redirect("debriefs:meeting_detail", pk=meeting.pk)
+        # Someone saved in between (another tab): show both texts, overwrite nothing.
+        current = Debrief.objects.get(pk=debrief.pk)
+        conflict = {
+            "updated_at": current.updated_at,
+            "texts": [(DebriefForm.base_fields[name].label, getattr(current, name))
+                      for name in CONFLICT_TEXTS if getattr(current, name)],
+        }
+        data = request.POST.copy()
+        data["version"] = current.version
+        form = DebriefForm(data, instance=current)
+        form.is_valid()
+        return _debrief_page(request, meeting, current, form, formset, conflict=conflict,
+                             status=409)
+    return _debrief_page(request, meeting, debrief, form, formset, status=422)
+
+
+@client_required
+@require_POST
+def debrief_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save what is in the form as it is typed (a draft stays a draft)."""
+    meeting = meeting_or_404(request, pk)
+    debrief = _debrief(meeting)
+    form = DebriefForm(request.POST, instance=debrief)
+    formset = competency_formset(request.POST)
+    state = {"saved": False, "conflict": False, "invalid": False}
+    if form.is_valid() and formset.is_valid():
+        debrief = form.save(commit=False)
+        if debrief.save_if_current(form.cleaned_data["version"],
+                                   competencies=cited_competencies(formset)):
+            state["saved"] = True
+        else:
+            state["conflict"] = True
+    else:
+        state["invalid"] = True
+    response = render(request, "debriefs/debrief_form.html#save_status", {
+        "meeting": meeting, "debrief": debrief, "state": state,
+        "saved_at": timezone.localtime(), "oob_version": state["saved"],
+    })  # 200 even on a conflict: htmx swaps only successful responses
+    return response
+
+
+@client_required
+@require_POST
+def debrief_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The suggestions panel for the form as it stands, saving nothing."""
+    meeting = meeting_or_404(request, pk)
+    debrief = _debrief(meeting)
+    preview, competencies = _preview(request, debrief)
+    suggestions = suggestions_for(preview, competencies=competencies)
+    return render(request, "debriefs/partials/_suggestions_panel.html",
+                  _panel_context(meeting, suggestions, live=True, oob=True))
+
+
+def _preview(request: HttpRequest, debrief: Debrief):
+    """An unsaved copy of the debrief with what the form holds (fields with errors keep
+    their saved value), and the competencies cited in the form."""
+    form = DebriefForm(request.POST, instance=Debrief.objects.get(pk=debrief.pk))
+    form.instance.meeting = debrief.meeting
+    form.is_valid()  # fills form.instance from the valid fields only
+    return form.instance, cited_competencies(competency_formset(request.POST))
+
+
+@client_required
+@require_POST
+def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request, pk)
+    debrief = _debrief(meeting)
+    live = "version" in request.POST  # sent from the debrief form, which may be unsaved
+    if live:
+        preview, competencies = _preview(request, debrief)
+    else:
+        preview, competencies = debrief, None
+    suggestions = suggestions_for(preview, competencies=competencies)
+    suggestion = find_suggestion(suggestions, request.POST.get("code", ""),
+                       request.POST.get("contact", ""))
+    follow_up = None
+    if suggestion is not None and suggestion.action == FOLLOW_UP:
+        follow_up = FollowUp.objects.create(
+            owner=request.user, title=suggestion.follow_up_title, due_on=suggestion.due_on,
+            contact_id=suggestion.contact_id, meeting=meeting, suggestion_code=suggestion.code,
+        )
+        suggestions = [s for s in suggestions if s.key != suggestion.key]
+    if request.htmx:
+        response = render(request, "debriefs/partials/_suggestions_panel.html",
+                          _panel_context(meeting, suggestions, live, accepted=follow_up, oob=live))
+        return trigger_client_event(response, "followUpsChanged")
+    if follow_up:
+        messages.success(request, f"Added to your follow-ups: {follow_up.title} "
+                                  f"(due {follow_up.due_on:%a %d %b}).")
+    else:
+        messages.info(request, "That suggestion no longer applies.")
+    return redirect(safe_next_url(request, reverse("debriefs:meeting_detail", args=[meeting.pk])))
+
+
+@client_required
+@require_POST
+def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request, pk)
+    debrief = _debrief(meeting)
+    code = request.POST.get("code", "")
+    if code not in CODES:
+        raise Http404("No such suggestion.")
+    DismissedSuggestion.objects.get_or_create(debrief=debrief, code=code)
+    if request.htmx:
+        live = "version" in request.POST
+        if live:
+            preview, competencies = _preview(request, debrief)
+        else:
+            preview, competencies = debrief, None
+        suggestions = suggestions_for(preview, competencies=competencies)
+        return render(request, "debriefs/partials/_suggestions_panel.html",
+                      _panel_context(meeting, suggestions, live, oob=live))
+    messages.info(request, "Suggestion dismissed for this debrief.")
+    return redirect(safe_next_url(request, reverse("debriefs:meeting_detail", args=[meeting.pk])))
+
+
+@client_required
+@require_POST
+def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_or_404(request, pk)
+    form = ReferralForm(request.POST, meeting=meeting)
+    added = None
+    if form.is_valid():
+        added = form.save()
+        form = ReferralForm(meeting=meeting)
+    if request.htmx:
+        response = render(request, "debriefs/debrief_form.html#referrals", {
+            "meeting": meeting, "referral_form": form, "added": added,
+            "referrals": list(meeting.referrals_obtained.order_by("pk")),
+        })  # 200 even with errors: htmx swaps only successful responses
+        return trigger_client_event(response, "referralAdded") if added else response
+    if added:
+        messages.success(request, f"{added.name} added to your contacts at tier {added.tier}, "
+                                  f"referred by {meeting.contact.name}.")
+        return redirect(reverse("debriefs:debrief_edit", args=[meeting.pk]) + "#referrals")
+    debrief = _debrief(meeting)
+    return _debrief_page(request, meeting, debrief, referral_form=form, status=422)

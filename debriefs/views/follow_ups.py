@@ -1,0 +1,64 @@
+"""Follow-ups: the list, adding one by hand, ticking one off."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from accounts.permissions import client_required
+
+from ..forms import FollowUpForm
+from ..models import FollowUp
+from .common import meeting_or_404, safe_next_url
+
+
+@client_required
+@require_GET
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    follow_ups = FollowUp.objects.for_user(request.user).select_related("contact", "meeting")
+    recently_done = follow_ups.filter(done_at__isnull=False).order_by("-done_at")[:10]
+    return render(request, "debriefs/follow_up_list.html", {
+        "open": list(follow_ups.open()),
+        "recently_done": list(recently_done),
+        "form": FollowUpForm(user=request.user),
+        "today": timezone.localdate(),
+    })
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def follow_up_create(request: HttpRequest) -> HttpResponse:
+    meeting = None
+    meeting_pk = request.POST.get("meeting") or request.GET.get("meeting") or ""
+    if meeting_pk.isdigit():
+        meeting = meeting_or_404(request, int(meeting_pk))
+    form = FollowUpForm(request.POST or None, user=request.user, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        follow_up = form.save()
+        messages.success(request, f"Follow-up added: {follow_up.title}.")
+        default = (reverse("debriefs:meeting_detail", args=[meeting.pk]) if meeting
+                   else reverse("debriefs:follow_up_list"))
+        return redirect(safe_next_url(request, default))
+    return render(request, "debriefs/follow_up_form.html", {"form": form, "meeting": meeting})
+
+
+@client_required
+@require_POST
+def follow_up_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(
+        FollowUp.objects.for_user(request.user).select_related("contact", "meeting"), pk=pk
+    )
+    if follow_up.is_done:
+        follow_up.reopen()
+    else:
+        follow_up.mark_done()
+    if request.htmx:
+        response = render(request, "debriefs/partials/_follow_up.html", {
+            "follow_up": follow_up, "today": timezone.localdate(),
+            "next_url": safe_next_url(request, reverse("debriefs:follow_up_list")),
+        })
+        return trigger_client_event(response, "followUpsChanged")
+    return redirect(safe_next_url(request, reverse("debriefs:follow_up_list")))

@@ -1,0 +1,79 @@
+"""The client's home page: what is due, what the network needs next."""
+
+from django.contrib import messages
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.permissions import client_required
+from contacts.models import Contact
+
+from ..models import Debrief, FollowUp, Meeting
+from ..suggestions import FOLLOW_UP, network_suggestions_for
+from .common import SUGGESTIONS_MORE, SUGGESTIONS_SHOWN, find_suggestion
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_coach:
+        return redirect("coach:home")
+    user, today = request.user, timezone.localdate()
+    follow_ups = FollowUp.objects.for_user(user).select_related("contact", "meeting")
+    contacts = Contact.objects.for_user(user)
+    network = contacts.aggregate(
+        total=Count("pk"),
+        highest_tier=Max("tier"),
+        referrals=Count("pk", filter=Q(referred_by__isnull=False)),
+    )
+    held = Meeting.objects.for_user(user).held().count()
+    network["held"] = held
+    network["per_meeting"] = (
+        f"{contacts.filter(referred_in__isnull=False).count() / held:.1f}" if held else "–"
+    )
+    suggestions = network_suggestions_for(user, today)
+    context = {
+        "overdue": list(follow_ups.overdue(today)),
+        "due_today": list(follow_ups.due_today(today)),
+        "due_soon": list(follow_ups.due_soon(today)),
+        "upcoming": list(
+            Meeting.objects.for_user(user).upcoming().select_related("contact")
+            .order_by("starts_at")[:5]
+        ),
+        "awaiting_debrief": list(
+            Meeting.objects.for_user(user).awaiting_debrief().select_related("contact")
+            .order_by("-starts_at")[:5]
+        ),
+        "recent_debriefs": list(
+            Debrief.objects.for_user(user).filter(is_draft=False)
+            .select_related("meeting__contact").order_by("-meeting__starts_at")[:5]
+        ),
+        "network": network,
+        "suggestions": suggestions[:SUGGESTIONS_SHOWN],
+        "more_suggestions": suggestions[SUGGESTIONS_SHOWN:SUGGESTIONS_SHOWN + SUGGESTIONS_MORE],
+        "suggestion_count": len(suggestions),
+        "today": today,
+    }
+    return render(request, "home.html", context)
+
+
+@client_required
+@require_POST
+def network_suggestion_accept(request: HttpRequest) -> HttpResponse:
+    suggestions = network_suggestions_for(request.user)
+    suggestion = find_suggestion(suggestions, request.POST.get("code", ""),
+                       request.POST.get("contact", ""))
+    if suggestion is None or suggestion.action != FOLLOW_UP:
+        messages.info(request, "That suggestion no longer applies.")
+    else:
+        follow_up = FollowUp.objects.create(
+            owner=request.user, title=suggestion.follow_up_title, due_on=suggestion.due_on,
+            contact_id=suggestion.contact_id, suggestion_code=suggestion.code,
+        )
+        messages.success(request, f"Added to your follow-ups: {follow_up.title} "
+                                  f"(due {follow_up.due_on:%a %d %b}).")
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("home"))
+    return redirect("home")
