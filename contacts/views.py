@@ -259,14 +259,17 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Tiers board
 
 
-def tiers_board_context(owner) -> dict:
+def tiers_board_context(owner, contacts=None) -> dict:
     """Everything `contacts/partials/_tiers_board.html` needs, for any owner, in 2 queries.
 
-    The coach's read-only view of a client's board uses it too (with `read_only=True`).
+    The coach's read-only view of a client's board uses it too (with `read_only=True`),
+    passing `contacts`: the owner's contacts narrowed to what the coach may see.
     """
     status_labels = dict(Contact.Status.choices)
+    if contacts is None:
+        contacts = Contact.objects.for_user(owner)
     people = list(
-        Contact.objects.for_user(owner)
+        contacts
         .order_by("name", "pk")
         .values("id", "name", "organisation", "role_title", "tier", "status",
                 "status_changed_at", "referred_by_id", "referred_in__status")

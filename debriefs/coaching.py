@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -26,11 +27,40 @@ from .flags import flag_count_expression
 from .models import Debrief, Meeting
 
 
+def learnt_privately() -> RawSQL:
+    """The ids of the contacts a coach must not see: everyone whose name was given at a
+    meeting whose debrief is private, and everyone referred on from them (their whole
+    branch of the tree), since each was learnt through that private meeting.
+
+    A subquery for `.exclude(pk__in=learnt_privately())`; private debriefs are few, so
+    PostgreSQL computes it once per query, not once per row.
+    """
+    contact, debrief = Contact._meta.db_table, Debrief._meta.db_table
+    return RawSQL(
+        f"""
+        WITH RECURSIVE hidden(id) AS (
+            SELECT named.id FROM {contact} named
+            JOIN {debrief} private ON private.meeting_id = named.referred_in_id
+            WHERE private.is_private
+          UNION
+            SELECT below.id FROM {contact} below JOIN hidden ON below.referred_by_id = hidden.id
+        )
+        SELECT id FROM hidden
+        """,
+        [],
+    )
+
+
+def contacts_visible_to_coach(client) -> QuerySet:
+    """The client's contacts as their coach may see them (the read-only tiers board)."""
+    return Contact.objects.for_user(client).exclude(pk__in=learnt_privately())
+
+
 def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
     """Each client with the figures their coach sees, one correlated subquery each.
 
     What a coach may not see is left out of every figure: private debriefs, drafts,
-    and the meetings (and referrals from meetings) whose debrief is private.
+    the meetings whose debrief is private and everyone learnt through them.
     """
     now = now or timezone.now()
 
@@ -43,12 +73,13 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
     )
     referrals = Contact.objects.filter(
         owner=OuterRef("pk"), referred_in__status=Meeting.Status.HELD
-    ).exclude(referred_in__debrief__is_private=True)
+    ).exclude(pk__in=learnt_privately())
     awaiting = Debrief.objects.filter(
         owner=OuterRef("pk"), is_private=False, is_draft=False, reviewed_at__isnull=True
     )
     highest_tier = (
-        Contact.objects.filter(owner=OuterRef("pk")).order_by("-tier").values("tier")[:1]
+        Contact.objects.filter(owner=OuterRef("pk")).exclude(pk__in=learnt_privately())
+        .order_by("-tier").values("tier")[:1]
     )
     figures = clients.annotate(
         meetings_last_30_days=total(

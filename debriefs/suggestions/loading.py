@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 
+from ..coaching import learnt_privately
 from ..models import CompetencyCited, DismissedSuggestion, FollowUp, Meeting
 from .catalog import Suggestion
 from .debrief_rules import suggest_for_debrief
@@ -26,21 +27,28 @@ from .facts import (
 from .network_rules import suggest_for_network
 
 
-def debrief_context(debrief, competencies=None, today=None) -> DebriefContext:
+def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> DebriefContext:
     """Load what `suggest_for_debrief` needs, in at most six queries.
 
     `competencies` (a list of (name, gave_example)) stands in for the saved ones when the
-    debrief comes from a form being filled in.
+    debrief comes from a form being filled in. `for_coach` leaves out every fact learnt
+    at a meeting whose debrief is private (the people met there or named there), so the
+    suggestions a coach reads cannot reveal it.
     """
     meeting = debrief.meeting
     owner = meeting.owner
     today = today or timezone.localdate()
+    contacts = Contact.objects.for_user(owner)
+    other_meetings = Meeting.objects.for_user(owner).exclude(pk=meeting.pk)
+    if for_coach:
+        contacts = contacts.exclude(pk__in=learnt_privately())
+        other_meetings = other_meetings.exclude(debrief__is_private=True)
     referrals = []
     if meeting.pk:
         referrals = [
             ContactFact(c["id"], c["name"], c["tier"], c["status"], c["organisation"],
                         timezone.localdate(c["status_changed_at"]))
-            for c in Contact.objects.for_user(owner).filter(referred_in=meeting)
+            for c in contacts.filter(referred_in=meeting)
             .values("id", "name", "tier", "status", "organisation", "status_changed_at")
             .order_by("pk")
         ]
@@ -48,7 +56,7 @@ def debrief_context(debrief, competencies=None, today=None) -> DebriefContext:
     known = set()
     if names:
         known = set(
-            Contact.objects.for_user(owner).annotate(lower_name=Lower("name"))
+            contacts.annotate(lower_name=Lower("name"))
             .filter(lower_name__in=names).values_list("lower_name", flat=True)
         )
     if competencies is None:
@@ -77,7 +85,7 @@ def debrief_context(debrief, competencies=None, today=None) -> DebriefContext:
     # ahead with this contact or its referrals (soonest first), for links to prep sheets.
     ahead = Q(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now(),
               contact_id__in=[meeting.contact_id] + [r.id for r in referrals])
-    others = Meeting.objects.for_user(owner).exclude(pk=meeting.pk).aggregate(
+    others = other_meetings.aggregate(
         highest=Max("contact__tier", filter=Q(status=Meeting.Status.HELD)),
         ahead_ids=ArrayAgg("pk", filter=ahead, order_by="starts_at", default=[]),
         ahead_contacts=ArrayAgg("contact_id", filter=ahead, order_by="starts_at", default=[]),
@@ -94,14 +102,16 @@ def debrief_context(debrief, competencies=None, today=None) -> DebriefContext:
     )
 
 
-def suggestions_for(debrief, competencies=None, today=None) -> list[Suggestion]:
+def suggestions_for(debrief, competencies=None, today=None, for_coach=False) -> list[Suggestion]:
     """The suggestions for a debrief (saved, or built from a form), loading what they need.
 
-    Read-only: the coach review page calls it too. Expects `debrief.meeting.contact` (and
+    Read-only: the coach review page calls it too, with `for_coach=True` (nothing learnt at
+    a private meeting is taken into account). Expects `debrief.meeting.contact` (and
     its `referred_by`) loaded, e.g. through
     `select_related("meeting__contact__referred_by", "meeting__owner")`.
     """
-    return suggest_for_debrief(debrief, debrief_context(debrief, competencies, today))
+    context = debrief_context(debrief, competencies, today, for_coach=for_coach)
+    return suggest_for_debrief(debrief, context)
 
 
 def network_facts(user, today=None) -> NetworkFacts:

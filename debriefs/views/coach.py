@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import coach_required
 from contacts.views import tiers_board_context
 
-from ..coaching import with_coaching_figures
+from ..coaching import contacts_visible_to_coach, with_coaching_figures
 from ..flags import flags_for
 from ..models import Comment, CompetencyCited, Debrief, DebriefView
 from ..suggestions import suggestions_for
@@ -99,9 +99,11 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def client_tiers(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(with_coaching_figures(request.user.clients.all()), pk=pk)
-    context = tiers_board_context(client) | {"client": client, "read_only": True}
-    # The board counts every held meeting; the coach's figures leave out the meetings
-    # whose debrief is private, so both pages agree and nothing private is counted.
+    # Nobody learnt at a private meeting is on the coach's board, and the figures come
+    # from the coach's own (which leave out private meetings), so both pages agree.
+    context = tiers_board_context(client, contacts_visible_to_coach(client)) | {
+        "client": client, "read_only": True,
+    }
     context["figures"] = context["figures"] | {
         "held": client.meetings_held,
         "referrals_at_meetings": client.referrals_obtained,
@@ -138,7 +140,8 @@ def _suggestions(debrief: Debrief) -> list:
     """The engine's suggestions for the debrief, as the client sees them (read-only here)."""
     # "Talk it over with your coach" is addressed to the coach reading this: the flags
     # already say why.
-    return [s for s in suggestions_for(debrief) if s.code != "review-with-coach"]
+    suggestions = suggestions_for(debrief, for_coach=True)
+    return [s for s in suggestions if s.code != "review-with-coach"]
 
 
 @coach_required
