@@ -157,6 +157,11 @@ class Invitation(models.Model):
             return "cancelled"
         return "expired" if self.is_expired else "open"
 
+    def is_for(self, user: User) -> bool:
+        """Whether `user` may accept: the invited address (any case), or anyone signed in
+        for a link the coach made without an address."""
+        return not self.email or self.email.casefold() == user.email.casefold()
+
     def renew(self) -> None:
         """Resending gives the link another full week."""
         now = timezone.now()
@@ -185,6 +190,12 @@ class Invitation(models.Model):
                 raise InvitationError(INVITATION_STATE_MESSAGES[invitation.state])
             if not client.is_client:
                 raise InvitationError("Invitations are for clients; you are signed in as a coach.")
+            if not invitation.is_for(client):
+                raise InvitationError(
+                    f"This invitation was sent to {invitation.email}, and you are signed in "
+                    f"as {client.email}. Log in with {invitation.email}, or create an account "
+                    "with that address, to accept it."
+                )
             if client.coach_id == invitation.coach_id:
                 raise InvitationError(f"{invitation.coach.display_name} is already your coach.")
             if client.coach_id is not None:

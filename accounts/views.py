@@ -30,7 +30,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or "home")
-    form = SignupForm(request.POST or None)
+    # An invitation's "create an account" link fills in the address it was sent to.
+    form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -155,5 +156,9 @@ def invitation(request: HttpRequest, token) -> HttpResponse:
     return render(
         request,
         "accounts/invitation.html",
-        {"invitation": invitation, "here": request.get_full_path()},
+        {
+            "invitation": invitation,
+            "here": request.get_full_path(),
+            "addressed_to_you": request.user.is_authenticated and invitation.is_for(request.user),
+        },
     )

@@ -149,7 +149,7 @@ def test_signup_ignores_a_next_that_leaves_the_site(client):
 
 
 def test_a_client_accepts_and_becomes_the_coachs_client(client, charlie, dave):
-    invitation = InvitationFactory(coach=dave)
+    invitation = InvitationFactory(coach=dave, email=charlie.email)
     client.force_login(charlie)
     response = client.post(invitation_url(invitation), follow=True)
     charlie.refresh_from_db()
@@ -181,7 +181,7 @@ def test_an_expired_invitation_cannot_be_accepted(client, charlie, dave):
 
 
 def test_a_client_with_a_coach_must_end_that_link_first(client, alice, carol, dave):
-    invitation = InvitationFactory(coach=dave)
+    invitation = InvitationFactory(coach=dave, email=alice.email)
     client.force_login(alice)
     response = client.post(invitation_url(invitation), follow=True)
     alice.refresh_from_db()
