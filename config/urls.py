@@ -11,3 +11,6 @@ urlpatterns = [
     path("", include("debriefs.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page, or the 503 page when the database was unreachable (config/errors.py).
+handler500 = "config.errors.server_error"
