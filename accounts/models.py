@@ -2,8 +2,11 @@ import datetime
 import uuid
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models, transaction
 from django.utils import timezone
+
+from .sessions import SessionStore
 
 INVITATION_LIFETIME = datetime.timedelta(days=7)
 
@@ -217,3 +220,43 @@ INVITATION_STATE_MESSAGES = {
     "cancelled": "Your coach cancelled this invitation. Ask them for a new link.",
     "expired": "This invitation has expired (links last 7 days). Ask your coach to resend it.",
 }
+
+
+class Session(AbstractBaseSession):
+    """A session kept in the database with the user it signs in, so that every session of
+    a user can be ended at once, server-side (password change or reset, account deletion).
+    """
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    def __str__(self):
+        return f"Session of user {self.user_id or '-'}"
+
+    @classmethod
+    def get_session_store_class(cls):
+        return SessionStore
+
+    @classmethod
+    def end_all_for(cls, user: User, keep: str | None = None) -> int:
+        """End every session of `user` but `keep` (a session key); returns how many."""
+        deleted, _ = cls.objects.filter(user=user).exclude(session_key=keep or "").delete()
+        return deleted
+
+
+class ThrottledAttempt(models.Model):
+    """One attempt at an action that is rate-limited per key (password-reset requests, per
+    address and per email); see accounts/throttling.py. Old rows are pruned as new ones
+    arrive."""
+
+    kind = models.CharField(max_length=30)
+    key_type = models.CharField(max_length=20)
+    key = models.CharField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key_type", "key", "created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} by {self.key_type}"

@@ -1,5 +1,8 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.mail import send_mail
@@ -10,14 +13,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import InvitationForm, ProfileForm, SignupForm
-from .models import Invitation, InvitationError
+from .models import Invitation, InvitationError, Session
 from .permissions import client_required, coach_required
+from .security import client_address, log_event
+from .throttling import allow_attempt, retry_minutes
+
+# Password-reset emails: per address typed and per client address, over one hour.
+RESET_LIMITS = {"email": 3, "address": 10}
+RESET_WINDOW = datetime.timedelta(hours=1)
 
 
 def _safe_next(request: HttpRequest) -> str:
-    """The `next` page asked for, if it is on this site (never an open redirect)."""
+    """The `next` page asked for, if it is a path on this site (never an open redirect;
+    never "abc", which `redirect()` would take for a view name)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    is_path = target.startswith("/") and not target.startswith("//")
+    if is_path and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -58,6 +69,7 @@ def end_coaching(request: HttpRequest) -> HttpResponse:
         messages.info(request, "You have no coach at the moment.")
     else:
         request.user.end_coaching()
+        log_event("coach_link_ended", request, coach=coach.pk)
         messages.success(
             request,
             f"{coach.display_name} is no longer your coach and can no longer see your "
@@ -145,8 +157,10 @@ def invitation(request: HttpRequest, token) -> HttpResponse:
         try:
             invitation.accept(request.user)
         except InvitationError as error:
+            log_event("invitation_refused", request, invitation=invitation.pk)
             messages.error(request, str(error))
             return redirect("accounts:invitation", token=token)
+        log_event("coach_link_made", request, coach=invitation.coach_id)
         messages.success(
             request,
             f"{invitation.coach.display_name} is now your coach. They can read the debriefs "
@@ -162,3 +176,44 @@ def invitation(request: HttpRequest, token) -> HttpResponse:
             "addressed_to_you": request.user.is_authenticated and invitation.is_for(request.user),
         },
     )
+
+
+# Passwords: Django's views, with throttling and every other session ended server-side.
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a reset email, at most RESET_LIMITS per hour (the same answer for any
+    address, so the page never tells whether an account exists)."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        keys = {"email": email, "address": client_address(self.request)}
+        if not allow_attempt("password_reset", keys, RESET_LIMITS, RESET_WINDOW):
+            log_event("password_reset_throttled", self.request, email=email)
+            return render(self.request, "429.html", {
+                "reason": "Too many password-reset requests for this address.",
+                "retry_minutes": retry_minutes(RESET_WINDOW),
+                "next_step": "Check your inbox (and spam folder) for the emails already sent.",
+            }, status=429)
+        log_event("password_reset_requested", self.request, email=email)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password from the emailed link ends every session of the account."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        Session.end_all_for(form.user)
+        log_event("password_reset_done", self.request, user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password keeps this session and ends every other one."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        Session.end_all_for(form.user, keep=self.request.session.session_key)
+        log_event("password_changed", self.request, user=form.user)
+        return response

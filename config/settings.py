@@ -4,6 +4,7 @@ Development defaults are safe; production sets SECRET_KEY, DEBUG=false, ALLOWED_
 DATABASE_URL (see README.md).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.forms",
     "django_htmx",
+    "axes",
     "accounts",
     "contacts",
     "debriefs",
@@ -55,10 +57,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known: a database outage answers 503 (config/errors.py).
+    "config.errors.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.SignedInPrivacyMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +99,31 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sessions live in the database (every app server sees them), with their user, so all of
+# a user's sessions can be ended at once. They end after SESSION_IDLE_HOURS without a
+# request (the middleware refreshes the expiry while the user is active).
+SESSION_ENGINE = "accounts.sessions"
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login throttling (django-axes, counts kept in the database so every worker and every
+# app server sees them): after AXES_FAILURE_LIMIT failures for one account, or from one
+# address, further attempts are refused with a 429 for the cool-off time.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, which holds the email
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_VERBOSE = False  # our security log says it once, without the noise
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -159,8 +191,15 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 4xx (a 403 for a coach who tries to write) is one warning line, not a traceback.
+    "filters": {"no_4xx_traceback": {"()": "config.errors.NoTracebackForClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # The security log (accounts/security.py): one line an event, never any user text.
+        "security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["no_4xx_traceback"]},
+    },
 }
 
 # Our own form templates (templates/django/forms/) put errors right under each field.
