@@ -1,11 +1,48 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.widgets import Input
 
 from .models import Invitation, User
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+def one_line(text: str) -> str:
+    """`text` as one line: NUL characters dropped (PostgreSQL refuses them), every run of
+    spaces, tabs and line breaks made one space, none at either end."""
+    return " ".join(text.replace("\x00", "").split())
+
+
+class OneLineInputs:
+    """Form mixin: the value sent for each one-line text input (an `<input>`, not a
+    `<textarea>`) goes through `one_line()` before the form reads it.
+
+    A browser cannot put a line break in an `<input>`, but a hand-made POST can, and a
+    name or a title with one breaks the CSV and vCard exports and the calendar feed. The
+    sent data is normalised (not the cleaned value), so the form's own checks see what
+    will be saved, and a form shown again with errors shows it too. Passwords are left
+    exactly as typed. Every form with such an input uses this mixin (a test checks it).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            if not (isinstance(field, forms.CharField) and isinstance(field.widget, Input)
+                    and not isinstance(field.widget, forms.PasswordInput)):
+                continue
+            key = self.add_prefix(name)
+            if hasattr(data, "setlist"):
+                if key in data:
+                    data.setlist(key, [one_line(value) if isinstance(value, str) else value
+                                       for value in data.getlist(key)])
+            elif isinstance(data.get(key), str):
+                data[key] = one_line(data[key])
+        self.data = data
+
+
+class EmailAuthenticationForm(OneLineInputs, AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
@@ -17,7 +54,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
-class SignupForm(forms.ModelForm):
+class SignupForm(OneLineInputs, forms.ModelForm):
     """Sign-up creates a client; coaches are created by an administrator."""
 
     password1 = forms.CharField(
@@ -70,13 +107,13 @@ class SignupForm(forms.ModelForm):
         return user
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(OneLineInputs, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name"]
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(OneLineInputs, forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email"]

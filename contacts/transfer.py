@@ -90,6 +90,7 @@ TEXT_LIMITS = {
     }
 }
 FORMULA_START = ("=", "+", "-", "@")
+EARLIEST_STATUS_CHANGE = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
 
 class UnreadableFile(Exception):
@@ -102,10 +103,11 @@ class ParsedFile:
     filename: str
     rows: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)  # {"line", "name", "message"}
+    notes: list[str] = field(default_factory=list)  # a value left out of a row kept
 
     def as_session(self) -> dict:
         return {"kind": self.kind, "filename": self.filename, "rows": self.rows,
-                "problems": self.problems}
+                "problems": self.problems, "notes": self.notes}
 
     @classmethod
     def from_session(cls, data: dict) -> ParsedFile:
@@ -193,7 +195,7 @@ def _map_header(row: list[str]) -> dict[str, int]:
 def parse_csv(text: str, filename: str) -> ParsedFile:
     header_at, columns, rows = None, {}, []
     for delimiter in (",", ";", "\t"):
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = _read_csv(text, delimiter)
         for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
             mapped = _map_header(row)
             if "name" in mapped or ("first_name" in mapped and "last_name" in mapped):
@@ -235,6 +237,23 @@ def parse_csv(text: str, filename: str) -> ParsedFile:
             values["tags"] = values["tags"] or "LinkedIn"
         _add_row(parsed, line, values)
     return parsed
+
+
+def _read_csv(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise UnreadableFile(
+                f"Line {reader.line_num} has a cell longer than "
+                f"{csv.field_size_limit():,} characters, far more than a contact holds. "
+                "Check that this file is a list of people, or shorten that cell."
+            ) from None
+        raise UnreadableFile(
+            f"This CSV file could not be read (line {reader.line_num}: {error}). Save it "
+            "again as CSV UTF-8 from your spreadsheet program."
+        ) from None
 
 
 def parse_vcards(text: str, filename: str) -> ParsedFile:
@@ -361,9 +380,18 @@ def _add_row(parsed: ParsedFile, line: int, values: dict) -> None:
     changed = (values.get("status_changed_at") or "").strip()
     row["status_changed_at"] = ""
     if changed:
-        moment = parse_datetime(changed) or parse_date(changed)
-        if moment is not None:
+        moment = _moment(changed)
+        if moment is not None and EARLIEST_STATUS_CHANGE <= moment <= (
+            timezone.now() + datetime.timedelta(days=1)  # an export from a zone ahead
+        ):
             row["status_changed_at"] = moment.isoformat()
+        else:
+            # A date we cannot use does not cost the person: the import date stands in.
+            parsed.notes.append(
+                f"{name}: the status date “{changed[:40]}” was left out (it must be a real "
+                "date between 1900 and today, such as 2024-03-01), so the date of the "
+                "import is used instead."
+            )
     parsed.rows.append(row)
 
 
@@ -411,7 +439,7 @@ def plan_import(owner, parsed: ParsedFile) -> ImportPlan:
     for i, r in enumerate(to_create):
         new_by_name.setdefault(normalise(r["name"]), []).append(i)
 
-    notes = []
+    notes = list(parsed.notes)
     # Resolve referrers: another new row (by index) or an existing contact (by id).
     for i, row in enumerate(to_create):
         row["referrer_new"], row["referrer_id"] = None, None
@@ -511,14 +539,19 @@ def apply_import(owner, parsed: ParsedFile) -> ImportPlan:
 
 
 def _moment(value: str) -> datetime.datetime | None:
+    """`value` (ISO date or date and time) as an aware moment; None when it is no date,
+    or an impossible one such as 2026-02-30."""
     if not value:
         return None
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            return None
-        moment = datetime.datetime.combine(day, datetime.time(12))
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            if day is None:
+                return None
+            moment = datetime.datetime.combine(day, datetime.time(12))
+    except ValueError:  # well formed, but no such day, hour or UTC offset
+        return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

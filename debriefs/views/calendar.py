@@ -42,7 +42,11 @@ def calendar_feed(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
         starts_at = meeting.starts_at.astimezone(tz.UTC)
         event.add("dtstamp").value = meeting.updated_at.astimezone(tz.UTC)
         event.add("dtstart").value = starts_at
-        event.add("dtend").value = starts_at + datetime.timedelta(hours=1)
+        try:
+            ends_at = starts_at + datetime.timedelta(hours=1)
+        except OverflowError:  # saved at the very end of the calendar (year 9999)
+            ends_at = datetime.datetime.max.replace(tzinfo=tz.UTC)
+        event.add("dtend").value = ends_at
         event.add("summary").value = f"{meeting.get_kind_display()} with {meeting.contact.name}"
         if meeting.location:
             event.add("location").value = meeting.location

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.forms import one_line
 from accounts.permissions import coach_required
 from contacts.views import tiers_board_context
 
@@ -30,7 +31,7 @@ QUEUE_SHOWN = 20
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     coach = request.user
-    query = request.GET.get("q", "").strip()
+    query = one_line(request.GET.get("q", ""))
     clients = with_coaching_figures(coach.clients.all())
     if query:
         clients = clients.filter(
