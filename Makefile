@@ -30,13 +30,16 @@ endef
 # Use DATABASE_URL when set (its database is created if missing), else the embedded server.
 DB_ENV = export DATABASE_URL="$$( if [ -n "$${DATABASE_URL:-}" ]; then $(PY) -m config.embedded_db --ensure "$$DATABASE_URL"; else $(PY) -m config.embedded_db; fi )"
 
-.PHONY: help run test lint bench db setup clean
+.PHONY: help run test lint bench loadtest backup restore db setup clean
 
 help:
 	@echo "make run    set everything up and serve the app at http://$(HOST):$(PORT)"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make lint   ruff check"
 	@echo "make bench  speed and load goals against gunicorn with a large data set"
+	@echo "make loadtest  20 users on gunicorn, then through a PostgreSQL restart (docs/reliability.md)"
+	@echo "make backup    dump the database into backups/<timestamp>.dump"
+	@echo "make restore FILE=backups/<timestamp>.dump  replace the database with a backup"
 
 $(VENV)/.installed: requirements.txt
 	@python_bin="$$($(find_python))"; \
@@ -68,6 +71,19 @@ lint: setup
 
 bench: setup
 	@$(DB_ENV); $(PY) -m config.bench
+
+# Its own throwaway PostgreSQL (never DATABASE_URL's server): it stops it mid-run.
+loadtest: setup
+	$(PY) -m config.loadtest
+
+# pg_dump of DATABASE_URL (or the embedded server) with the tools matching its version.
+backup: setup
+	@$(DB_ENV); $(PY) -m config.backup dump backups
+
+# All or nothing; what it replaces is dumped first, beside FILE.
+restore: setup
+	@if [ -z "$(FILE)" ]; then echo "Say which backup: make restore FILE=backups/<timestamp>.dump" >&2; exit 2; fi
+	@$(DB_ENV); $(PY) -m config.backup restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

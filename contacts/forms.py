@@ -1,11 +1,14 @@
 import json
 import re
+import uuid
 
 from django import forms
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+
+from accounts.forms import OneLineInputs
 
 from .models import Contact
 from .text import normalise, parse_tags
@@ -58,7 +61,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{meeting.contact.name}, {timezone.localtime(meeting.starts_at):%d %b %Y}"
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(OneLineInputs, forms.ModelForm):
     """Create or edit a contact. The tier is never typed: it follows from `referred_by`."""
 
     referred_by = ReferrerChoiceField(
@@ -79,6 +82,10 @@ class ContactForm(forms.ModelForm):
         required=False,
         help_text="Separate with commas, for example: pharma, medical affairs.",
     )
+    # Adding: one contact however often the form is sent. Editing: the version the form
+    # was opened at, so a stale tab cannot overwrite a newer save.
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
         model = Contact
@@ -115,6 +122,13 @@ class ContactForm(forms.ModelForm):
         )
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(self.instance.tags)
+        if self.instance.pk:
+            del self.fields["submission_token"]
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
+        else:
+            del self.fields["version"]
+            self.fields["submission_token"].initial = uuid.uuid4()
         self.fields["name"].widget.attrs["autocomplete"] = "off"
         self.fields["email"].widget.attrs["autocomplete"] = "off"
         if live_validation:
@@ -223,10 +237,19 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit: bool = True) -> Contact:
+        """Add the contact (once per submission token: a double submit returns the
+        contact the first one added). An edit is saved by the view through
+        `Contact.save_if_current` with `commit=False`."""
         contact = super().save(commit=False)
         if self.instance.pk and "status" in self.changed_data:
             contact.status_changed_at = timezone.now()
-        contact.set_referrer(self.cleaned_data.get("referred_by"))
+        if not commit:
+            return contact
+        referrer = self.cleaned_data.get("referred_by")
+        if contact.pk is None:
+            contact.submission_token = self.cleaned_data.get("submission_token")
+            return contact.add_once(referrer)
+        contact.set_referrer(referrer)
         return contact
 
 
@@ -243,7 +266,7 @@ class DeleteForm(forms.Form):
     )
 
 
-class ContactFilterForm(forms.Form):
+class ContactFilterForm(OneLineInputs, forms.Form):
     """The list's search, filters and sort, read from the query string."""
 
     SORTS = {

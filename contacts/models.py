@@ -1,11 +1,12 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
 from django.utils import timezone
 
@@ -77,6 +78,14 @@ class ContactQuerySet(models.QuerySet):
             .filter(every_word | Q(document=text_query))
             .annotate(rank=name_boost + SearchRank(vector, text_query))
         )
+
+    def submitted_with(self, token) -> "Contact | None":
+        """The contact a form carrying this submission token already added, if any."""
+        try:
+            token = uuid.UUID(str(token))
+        except ValueError:
+            return None
+        return self.filter(submission_token=token).first()
 
     def tag_names(self) -> list[str]:
         """Every tag used in these contacts, sorted, in one query."""
@@ -214,6 +223,17 @@ class Contact(models.Model):
         help_text="The meeting at which this referral was given.",
     )
     tier = models.PositiveSmallIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text="Raised on every edit and status change, so a stale tab cannot overwrite "
+        "a newer one.",
+    )
+    submission_token = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Sent with the add form so a double-clicked submit adds one contact.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -224,6 +244,11 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["owner", "tier"]),
             models.Index(fields=["owner", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "submission_token"], name="one_contact_per_submission"
+            ),
         ]
 
     def __str__(self):
@@ -302,18 +327,63 @@ class Contact(models.Model):
         """
         _lock_owner(self.owner_id)
         if referrer is not None and referrer.pk is not None:
-            referrer.refresh_from_db(fields=["tier", "referred_by", "owner"])
+            try:
+                referrer.refresh_from_db(fields=["tier", "referred_by", "owner"])
+            except Contact.DoesNotExist:  # deleted by another request since the form check
+                raise ValidationError({"referred_by": (
+                    f"{referrer.name} was deleted from your contacts a moment ago: "
+                    "choose the referrer again."
+                )}) from None
         self.check_referrer(referrer)
         self.referred_by = referrer
         self.tier = referrer.tier + 1 if referrer else 1
         self.save()
         Contact.objects.rederive_tiers_below(self)
 
+    def add_once(self, referrer: "Contact | None") -> "Contact":
+        """Save this new contact under `referrer`, once per submission token.
+
+        When a contact with the same token exists (the add form was submitted twice, maybe
+        by two requests at once), nothing is saved and that contact is returned.
+        """
+        try:
+            self.set_referrer(referrer)
+        except IntegrityError:
+            earlier = self.submission_token and Contact.objects.filter(
+                owner_id=self.owner_id, submission_token=self.submission_token
+            ).first()
+            if not earlier:
+                raise
+            return earlier
+        return self
+
+    @transaction.atomic
+    def save_if_current(self, expected_version: int, referrer: "Contact | None") -> bool:
+        """Save an edit only if nobody changed this contact since `expected_version` was
+        read (optimistic lock); returns False, saving nothing, when someone did."""
+        # The owner first, as set_referrer() does, so the two locks are always taken in
+        # the same order.
+        _lock_owner(self.owner_id)
+        current = (
+            Contact.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current != expected_version:
+            return False
+        self.version = expected_version + 1
+        self.set_referrer(referrer)
+        return True
+
     def set_status(self, status: str) -> None:
+        """A status change raises the version: an edit form opened before it would
+        otherwise put the old status back."""
         if status != self.status:
             self.status = status
             self.status_changed_at = timezone.now()
-            self.save(update_fields=["status", "status_changed_at", "updated_at"])
+            self.version = F("version") + 1  # read back from the database by save()
+            self.save(update_fields=["status", "status_changed_at", "updated_at", "version"])
 
     @transaction.atomic
     def delete_keeping_referrals(self, hand_over_to_referrer: bool = True) -> int:
@@ -327,7 +397,9 @@ class Contact(models.Model):
         _lock_owner(self.owner_id)
         new_referrer_id = self.referred_by_id if hand_over_to_referrer else None
         referred_ids = list(self.referrals.values_list("pk", flat=True))
-        Contact.objects.filter(pk__in=referred_ids).update(referred_by_id=new_referrer_id)
+        Contact.objects.filter(pk__in=referred_ids).update(
+            referred_by_id=new_referrer_id, version=F("version") + 1
+        )
         self.delete()
         for contact in Contact.objects.filter(pk__in=referred_ids):
             Contact.objects.rederive_tiers_below(contact, include_self=True)

@@ -2,6 +2,7 @@ import io
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from accounts.forms import one_line
 from accounts.permissions import client_required
 
 from .forms import (
@@ -28,6 +30,9 @@ from .transfer import ParsedFile, apply_import, export_csv, export_vcards, plan_
 from .tree import layout_referral_tree
 
 PAGE_SIZE = 25
+# Shown side by side with the typed input when an edit meets a newer save.
+CONFLICT_FIELDS = ("name", "organisation", "role_title", "field", "email", "phone",
+                   "linkedin_url", "how_we_met", "status", "responsiveness", "tags", "notes")
 COLUMN_LIMIT = 12  # people listed per tier column on the board before "N more"
 REFERRER_OPTIONS_LIMIT = 50
 IMPORT_SESSION_KEY = "contacts_import"
@@ -155,15 +160,26 @@ def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     referrer_pk = request.GET.get("referred_by", "")
-    if referrer_pk.isdigit():
+    if referrer_pk.isdecimal():
         referrer = Contact.objects.for_user(request.user).filter(pk=referrer_pk).first()
         if referrer:
             initial["referred_by"] = referrer
     form = ContactForm(request.POST or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        contact = form.save()
+        try:
+            contact = form.save()
+        except ValidationError as error:
+            return _referrer_refused(request, form, error, contact=None)
         messages.success(request, f"{contact.name} added at tier {contact.tier}.")
         return _redirect(request, reverse("contacts:detail", args=[contact.pk]))
+    if request.method == "POST":
+        # The same form sent again after the first one added the contact fails the
+        # duplicate check: it is that contact, already added.
+        added = Contact.objects.for_user(request.user).submitted_with(
+            request.POST.get("submission_token", "")
+        )
+        if added:
+            return _redirect(request, reverse("contacts:detail", args=[added.pk]))
     return render(request, "contacts/form.html", {"form": form, "contact": None})
 
 
@@ -175,11 +191,67 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     old_tier = contact.tier
     form = ContactForm(request.POST or None, instance=contact, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        contact = form.save()
-        moved = f" Now at tier {contact.tier}." if contact.tier != old_tier else ""
-        messages.success(request, f"{contact.name} saved.{moved}")
-        return _redirect(request, reverse("contacts:detail", args=[contact.pk]))
+        edited = form.save(commit=False)
+        try:
+            saved = edited.save_if_current(form.cleaned_data["version"],
+                                           referrer=form.cleaned_data.get("referred_by"))
+        except ValidationError as error:
+            return _referrer_refused(request, form, error, contact=contact)
+        if saved:
+            moved = f" Now at tier {edited.tier}." if edited.tier != old_tier else ""
+            messages.success(request, f"{edited.name} saved.{moved}")
+            return _redirect(request, reverse("contacts:detail", args=[edited.pk]))
+        return _edit_conflict(request, pk)
     return render(request, "contacts/form.html", {"form": form, "contact": contact})
+
+
+def _referrer_refused(request: HttpRequest, form: ContactForm, error: ValidationError,
+                      contact: Contact | None) -> HttpResponse:
+    """The referrer passed the form's check, but another request changed the referrals
+    before this save (it would now close a loop, or the referrer was deleted): nothing was
+    saved, and the form comes back with the reason on "Referred by"."""
+    form.add_error(None, error)
+    response = render(request, "contacts/form.html", {"form": form, "contact": contact},
+                      status=200 if request.htmx else 422)
+    if request.htmx:  # 200: htmx swaps only successful responses
+        response["HX-Retarget"], response["HX-Reswap"] = "body", "outerHTML"
+    return response
+
+
+def _edit_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """Someone saved the contact since this form was opened (another tab, a status change):
+    show what is saved now beside the typed input and overwrite nothing. Saving again from
+    this page keeps the typed input."""
+    current = _contact(request, pk)
+    saved = ContactForm(instance=current, owner=request.user, live_validation=False)
+    saved_texts = {name: saved[name].value() for name in CONFLICT_FIELDS}
+    data = request.POST.copy()
+    data["version"] = current.version
+    form = ContactForm(data, instance=current, owner=request.user)
+    form.is_valid()  # shows the typed input with any errors (and fills `current` with it)
+    conflict = {
+        "updated_at": current.updated_at,
+        "texts": [
+            (saved[name].label, _shown(saved, name, saved_texts[name]))
+            for name in CONFLICT_FIELDS
+            if _text(form[name].value()) != _text(saved_texts[name])
+        ],
+    }
+    return render(request, "contacts/form.html",
+                  {"form": form, "contact": current, "conflict": conflict}, status=409)
+
+
+def _text(value) -> str:
+    return str(value or "").replace("\r\n", "\n").strip()
+
+
+def _shown(form: ContactForm, name: str, value) -> str:
+    """A field's value as the form shows it (a choice's label, not its code)."""
+    value = _text(value)
+    choices = getattr(form.fields[name], "choices", None)
+    if choices is not None:
+        return str(dict((str(key), label) for key, label in choices).get(value, value))
+    return value or "(empty)"
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -196,7 +268,7 @@ def validate_field(request: HttpRequest) -> HttpResponse:
     instance = None
     contact_pk = request.GET.get("contact", "")
     if contact_pk:
-        if not contact_pk.isdigit():
+        if not contact_pk.isdecimal():
             raise Http404("No such contact.")
         instance = _contact(request, int(contact_pk))
     form = ContactForm(request.POST, instance=instance, owner=request.user)
@@ -209,15 +281,15 @@ def validate_field(request: HttpRequest) -> HttpResponse:
 def referrer_options(request: HttpRequest) -> HttpResponse:
     """The `<option>`s of the referred-by picker matching a search (the HTMX enhancement)."""
     contacts = Contact.objects.for_user(request.user)
-    query = request.GET.get("referrer_search", "").strip()[:100]
+    query = one_line(request.GET.get("referrer_search", ""))[:100]
     exclude = request.GET.get("contact", "")
-    if exclude.isdigit():
+    if exclude.isdecimal():
         contacts = contacts.exclude(pk=exclude)
     selected = request.GET.get("referred_by", "")
     matches = contacts.search(query).order_by("-rank", "name") if query else contacts.order_by(
         "name")
     options = list(matches[:REFERRER_OPTIONS_LIMIT])
-    if selected.isdigit() and all(str(c.pk) != selected for c in options):
+    if selected.isdecimal() and all(str(c.pk) != selected for c in options):
         options += list(contacts.filter(pk=selected))
     return render(request, "contacts/form.html#referrer_options", {
         "options": options, "selected": selected, "query": query,

@@ -3,12 +3,16 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from accounts.forms import OneLineInputs
 from contacts.forms import QuickSelect
 from contacts.models import Contact
 
 from .models import CoreCompetency, Debrief, FollowUp, Meeting, Package
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# A date outside these years is a typo, and near year 9999 date arithmetic overflows
+# (the calendar feed adds an hour to a meeting's start).
+SANE_YEARS = range(1900, 2201)
 
 
 class SegmentedRadio(forms.RadioSelect):
@@ -29,7 +33,7 @@ class ContactChoiceField(forms.ModelChoiceField):
         return f"{contact.name}{org} (tier {contact.tier})"
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(OneLineInputs, forms.ModelForm):
     contact = ContactChoiceField(queryset=Contact.objects.none(), label="Who you are meeting")
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -56,6 +60,15 @@ class MeetingForm(forms.ModelForm):
             self.fields["submission_token"].initial = uuid.uuid4()
         else:
             del self.fields["submission_token"]
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if starts_at.year not in SANE_YEARS:
+            raise forms.ValidationError(
+                f"Check the year: a meeting date is between {SANE_YEARS[0]} and "
+                f"{SANE_YEARS[-1]}."
+            )
+        return starts_at
 
     def clean(self):
         cleaned = super().clean()
@@ -155,7 +168,7 @@ class DebriefForm(forms.ModelForm):
         return cleaned
 
 
-class CompetencyForm(forms.Form):
+class CompetencyForm(OneLineInputs, forms.Form):
     name = forms.CharField(label="Competency", max_length=200, required=False)
     gave_example = forms.BooleanField(label="with an example", required=False)
 
@@ -180,8 +193,10 @@ def cited_competencies(formset) -> list[tuple[str, bool]]:
     return rows
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(OneLineInputs, forms.ModelForm):
     """A referral given at the meeting, added as a contact at the next tier."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Contact
@@ -195,6 +210,7 @@ class ReferralForm(forms.ModelForm):
         for field in self.fields.values():
             field.widget.attrs["form"] = "referral-form"
         self.fields["email"].required = False
+        self.fields["submission_token"].initial = uuid.uuid4()
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -205,17 +221,25 @@ class ReferralForm(forms.ModelForm):
             raise forms.ValidationError(f"{name} is already a referral from this meeting.")
         return name
 
+    def already_added(self) -> Contact | None:
+        """The referral this very form (its submission token) already added, if any."""
+        token = self.data.get(self.add_prefix("submission_token"), "")
+        return Contact.objects.for_user(self.meeting.owner).submitted_with(token)
+
     def save(self, commit=True):
+        """Add the referral, once per submission token (a double submit returns the
+        contact the first one added)."""
         contact = super().save(commit=False)
         contact.owner = self.meeting.owner
         contact.referred_in = self.meeting
-        contact.set_referrer(self.meeting.contact)
-        return contact
+        contact.submission_token = self.cleaned_data.get("submission_token")
+        return contact.add_once(self.meeting.contact)
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(OneLineInputs, forms.ModelForm):
     contact = ContactChoiceField(queryset=Contact.objects.none(), required=False,
                                  label="For a contact (optional)")
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = FollowUp
@@ -229,15 +253,18 @@ class FollowUpForm(forms.ModelForm):
         self.fields["contact"].queryset = Contact.objects.for_user(user).order_by("name")
         if not self.is_bound and not self.initial.get("due_on"):
             self.initial["due_on"] = timezone.localdate()
+        self.fields["submission_token"].initial = uuid.uuid4()
 
     def save(self, commit=True):
+        """Add the follow-up, once per submission token."""
         follow_up = super().save(commit=False)
         follow_up.owner = self.user
+        follow_up.submission_token = self.cleaned_data.get("submission_token")
         if self.meeting is not None:
             follow_up.meeting = self.meeting
             follow_up.contact = follow_up.contact or self.meeting.contact
         if commit:
-            follow_up.save()
+            follow_up = follow_up.save_once()
         return follow_up
 
 
@@ -269,7 +296,7 @@ class PackageForm(forms.ModelForm):
         return cleaned
 
 
-class CoreCompetencyForm(forms.ModelForm):
+class CoreCompetencyForm(OneLineInputs, forms.ModelForm):
     class Meta:
         model = CoreCompetency
         fields = ["name", "example"]
@@ -309,7 +336,9 @@ def core_competency_formset(data=None, package=None):
     return formset_class(data, instance=package, prefix="competency")
 
 
-class CommentForm(forms.Form):
+class CommentForm(OneLineInputs, forms.Form):
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False,
+                                       initial=uuid.uuid4)
     body = forms.CharField(
         label="Your comment",
         max_length=4000,
@@ -321,3 +350,26 @@ class CommentForm(forms.Form):
             "%(show_value)d).",
         },
     )
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for the password again: a borrowed, signed-in laptop is
+    not enough to erase someone's record."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That password is not right: type the one you log in with."
+            )
+        return password

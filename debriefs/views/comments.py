@@ -100,7 +100,8 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     debrief = _thread_debrief(request.user, pk)
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        Comment.objects.create(debrief=debrief, author=request.user, body=form.cleaned_data["body"])
+        Comment(debrief=debrief, author=request.user, body=form.cleaned_data["body"],
+                submission_token=form.cleaned_data["submission_token"]).save_once()
         if request.htmx:
             thread = build_thread(debrief, request.user)
             response = render(request, "debriefs/partials/_coach_thread.html", {"thread": thread})

@@ -33,7 +33,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 def follow_up_create(request: HttpRequest) -> HttpResponse:
     meeting = None
     meeting_pk = request.POST.get("meeting") or request.GET.get("meeting") or ""
-    if meeting_pk.isdigit():
+    if meeting_pk.isdecimal():
         meeting = meeting_or_404(request, int(meeting_pk))
     form = FollowUpForm(request.POST or None, user=request.user, meeting=meeting)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +52,8 @@ def follow_up_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         FollowUp.objects.for_user(request.user).select_related("contact", "meeting"), pk=pk
     )
     if follow_up.is_done:
-        follow_up.reopen()
+        if not follow_up.reopen():
+            messages.info(request, "The same step is already open in your follow-ups.")
     else:
         follow_up.mark_done()
     if request.htmx:

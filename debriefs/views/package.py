@@ -23,7 +23,9 @@ def package_edit(request: HttpRequest) -> HttpResponse:
     formset = core_competency_formset(request.POST or None, package=package)
     saved = False
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        package = form.save()
+        # Not form.save(): two first saves at once (a double click) make one Package.
+        package, _ = Package.objects.update_or_create(owner=request.user,
+                                                      defaults=form.cleaned_data)
         package.save_competencies(formset)
         saved = True
         if not request.htmx:
