@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -99,6 +99,13 @@ class Meeting(models.Model):
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()
 
+    def mark_held(self) -> None:
+        """A planned meeting whose time has come took place: it is held, and its contact
+        has been met."""
+        self.status = Meeting.Status.HELD
+        self.save(update_fields=["status", "updated_at"])
+        self.sync_contact_status()
+
     def sync_contact_status(self) -> None:
         """Move the contact along: a planned meeting is scheduled, a held one means met.
 
@@ -150,6 +157,14 @@ class DebriefQuerySet(models.QuerySet):
         so autosave, dismissed suggestions and referrals have something to attach to."""
         debrief, _ = self.get_or_create(meeting=meeting, defaults={"owner": meeting.owner})
         return debrief
+
+
+def with_name(names_text: str, name: str) -> str:
+    """A "names you were given" text (one name a line) with `name` on its own line, once."""
+    lines = [line for line in names_text.splitlines() if line.strip()]
+    if name.strip().casefold() in {line.strip(" -*•\t").casefold() for line in lines}:
+        return names_text
+    return "\n".join(lines + [name.strip()])
 
 
 class Debrief(models.Model):
@@ -252,6 +267,20 @@ class Debrief(models.Model):
                 names.append(name)
         return names
 
+    def note_referral_name(self, name: str) -> None:
+        """Add `name` to "names you were given" if it is not there (any case): a referral
+        added inline is typed once. The version stays, so an open form is not stale."""
+        text = with_name(self.referral_names, name)
+        if text != self.referral_names:
+            self.referral_names = text
+            Debrief.objects.filter(pk=self.pk).update(referral_names=text)
+
+    @property
+    def is_started(self) -> bool:
+        """Saved or typed in at least once. Opening the form makes an empty draft (so
+        autosave has a row), which is not a debrief in progress yet."""
+        return not self.is_draft or self.version > 1
+
     @transaction.atomic
     def save_if_current(self, expected_version: int, competencies=None) -> bool:
         """Save only if nobody saved since `expected_version` was read (optimistic lock).
@@ -297,6 +326,28 @@ class CompetencyCited(models.Model):
         return self.name
 
 
+class SavedOnce:
+    """For rows a form creates: `save_once()` saves a new row unless its twin is already
+    saved (the same submission token, or for a follow-up the same accepted step), even when
+    two requests arrive at once: a unique constraint decides, and the loser gets the row the
+    winner saved. Models name the twin in `earlier_twin()`."""
+
+    def save_once(self):
+        """Save this new row, or return the one saved before it; see the class docstring."""
+        try:
+            with transaction.atomic():
+                self.save()
+        except IntegrityError:
+            earlier = self.earlier_twin()
+            if earlier is None:
+                raise
+            return earlier
+        return self
+
+    def earlier_twin(self):
+        raise NotImplementedError
+
+
 class FollowUpQuerySet(models.QuerySet):
     def for_user(self, user):
         if not user.is_authenticated:
@@ -320,7 +371,7 @@ class FollowUpQuerySet(models.QuerySet):
         )
 
 
-class FollowUp(models.Model):
+class FollowUp(SavedOnce, models.Model):
     """Something to do for a contact or after a meeting, by a date."""
 
     owner = models.ForeignKey(
@@ -339,12 +390,32 @@ class FollowUp(models.Model):
     suggestion_code = models.CharField(
         max_length=40, blank=True, help_text="The suggestion this follow-up was accepted from."
     )
+    submission_token = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Sent with the add form so a double-clicked submit adds one follow-up.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "submission_token"], name="one_follow_up_per_submission"
+            ),
+            # An accepted suggestion is one step: the same open follow-up (same code,
+            # contact, meeting and wording) cannot be there twice. The wording tells the
+            # two stages of the no-reply rule apart; once done, the step may come again.
+            models.UniqueConstraint(
+                fields=["owner", "suggestion_code", "contact", "meeting", "title"],
+                condition=Q(done_at__isnull=True) & ~Q(suggestion_code=""),
+                nulls_distinct=False,
+                name="one_open_follow_up_per_suggestion",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -357,27 +428,76 @@ class FollowUp(models.Model):
     def is_overdue(self) -> bool:
         return not self.is_done and self.due_on < timezone.localdate()
 
+    def earlier_twin(self) -> "FollowUp | None":
+        """The same form's follow-up, or the same open step accepted from a suggestion."""
+        same_owner = FollowUp.objects.filter(owner_id=self.owner_id)
+        if self.submission_token:
+            return same_owner.filter(submission_token=self.submission_token).first()
+        if self.suggestion_code:
+            return same_owner.open().filter(
+                suggestion_code=self.suggestion_code, contact_id=self.contact_id,
+                meeting_id=self.meeting_id, title=self.title,
+            ).first()
+        return None
+
     def mark_done(self) -> None:
         self.done_at = timezone.now()
         self.save(update_fields=["done_at"])
 
-    def reopen(self) -> None:
+    def reopen(self) -> bool:
+        """Open it again. False when the same suggested step is open already (a second
+        follow-up for it was accepted meanwhile): this one stays done."""
+        try:
+            with transaction.atomic():
+                FollowUp.objects.filter(pk=self.pk).update(done_at=None)
+        except IntegrityError:
+            return False
         self.done_at = None
-        self.save(update_fields=["done_at"])
+        return True
+
+
+class DismissedSuggestionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
 
 
 class DismissedSuggestion(models.Model):
-    """A suggestion the client dismissed for one debrief; it stays hidden there."""
+    """A suggestion the client dismissed.
 
+    From a debrief page: its code, hidden on that debrief. From the home page: the step
+    itself (code, person, and meeting where the step is owed once per meeting), hidden
+    there for good; dismissing "keep in touch" is how the client stops it.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     debrief = models.ForeignKey(
-        Debrief, on_delete=models.CASCADE, related_name="dismissed_suggestions"
+        Debrief, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="dismissed_suggestions",
     )
     code = models.CharField(max_length=40)
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DismissedSuggestionQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["debrief", "code"], name="one_dismissal_per_code")
+            models.UniqueConstraint(fields=["debrief", "code"], name="one_dismissal_per_code"),
+            models.UniqueConstraint(
+                fields=["owner", "code", "contact", "meeting"],
+                condition=Q(debrief__isnull=True),
+                nulls_distinct=False,
+                name="one_dismissal_per_step",
+            ),
         ]
 
     def __str__(self):
@@ -404,14 +524,23 @@ class CommentQuerySet(models.QuerySet):
         return self.unread_by(user).update(read_by_recipient_at=timezone.now())
 
 
-class Comment(models.Model):
+class Comment(SavedOnce, models.Model):
     """A message in a debrief's thread between the client and their coach."""
 
     debrief = models.ForeignKey(Debrief, on_delete=models.CASCADE, related_name="comments")
+    # A coach who deletes their account leaves their comments in the client's thread,
+    # from "a former coach": the thread is the client's record. (A client's own comments
+    # go with their debriefs.)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"
     )
     body = models.TextField()
+    submission_token = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Sent with the comment form so a double-clicked submit posts once.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_by_recipient_at = models.DateTimeField(null=True, blank=True)
 
@@ -419,17 +548,32 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_token"], name="one_comment_per_submission"
+            ),
+        ]
 
     def __str__(self):
-        return f"Comment by {self.author} on {self.created_at:%d %b %Y}"
+        return f"Comment by {self.author or 'a former coach'} on {self.created_at:%d %b %Y}"
+
+    def earlier_twin(self) -> "Comment | None":
+        """The comment the same form already posted."""
+        if not self.submission_token:
+            return None
+        return Comment.objects.filter(
+            author_id=self.author_id, submission_token=self.submission_token
+        ).first()
 
 
 class DebriefView(models.Model):
     """Each time a coach opens a client's debrief, so the client can see it."""
 
     debrief = models.ForeignKey(Debrief, on_delete=models.CASCADE, related_name="coach_views")
+    # Kept, without the name, when the coach deletes their account: the client's record of
+    # who opened their debrief.
     coach = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     viewed_at = models.DateTimeField(auto_now_add=True)
 
@@ -437,7 +581,7 @@ class DebriefView(models.Model):
         ordering = ["-viewed_at"]
 
     def __str__(self):
-        return f"Viewed by {self.coach} at {self.viewed_at:%d %b %Y %H:%M}"
+        return f"Viewed by {self.coach or 'a former coach'} at {self.viewed_at:%d %b %Y %H:%M}"
 
 
 class PackageQuerySet(models.QuerySet):
@@ -512,7 +656,18 @@ class Package(models.Model):
     @transaction.atomic
     def save_competencies(self, formset) -> None:
         """Save a valid competency formset in the order shown: removed rows and rows whose
-        name was cleared are deleted."""
+        name was cleared are deleted.
+
+        A new row named like a competency saved since the form was opened (the same form
+        sent twice, or two saves at once: they wait for each other) updates that one
+        rather than adding it twice.
+        """
+        list(Package.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
+        in_form = [form.instance.pk for form in formset.initial_forms if form.instance.pk]
+        saved_since = {
+            competency.name.strip().lower(): competency
+            for competency in self.competencies.exclude(pk__in=in_form)
+        }
         for form in formset.forms:
             competency = form.instance
             name = form.cleaned_data.get("name", "").strip() if form.cleaned_data else ""
@@ -522,6 +677,10 @@ class Package(models.Model):
                 continue
             if not form.has_changed() and competency.pk:
                 continue
+            if competency.pk is None and name.lower() in saved_since:
+                twin = saved_since.pop(name.lower())
+                twin.name, twin.example = competency.name, competency.example
+                competency = twin
             competency.package = self
             competency.position = formset.forms.index(form)
             competency.save()

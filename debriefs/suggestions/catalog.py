@@ -41,6 +41,18 @@ DECIDE_WITHIN_DAYS = 3
 PREPARE_WITHIN_DAYS = 7
 MIN_INDUSTRY_QUESTIONS = 2
 
+# A step is what it is and whom it concerns: (code, contact, meeting). The meeting counts
+# only for the steps owed once per meeting (a thank-you after each meeting with the same
+# person, telling a referrer after each person they referred is met); every other step
+# is one per person, whichever page offers it.
+PER_MEETING_CODES = frozenset({"send-thank-you", "ask-for-referral", "thank-referrer"})
+
+Step = tuple[str, "int | None", "int | None"]
+
+
+def step_of(code: str, contact_id: int | None, meeting_id: int | None) -> Step:
+    return (code, contact_id, meeting_id if code in PER_MEETING_CODES else None)
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -61,12 +73,26 @@ class Suggestion:
 
     @property
     def key(self) -> str:
-        """Identifies one suggestion among several with the same code (one per contact)."""
-        return f"{self.code}:{self.contact_id or ''}"
+        """The step as text, as the Accept and Dismiss forms post it back."""
+        code, contact_id, meeting_id = self.step
+        return f"{code}:{contact_id or ''}:{meeting_id or ''}"
+
+    @property
+    def step(self) -> Step:
+        """The step this suggestion offers: the same on every page that offers it."""
+        return step_of(self.code, self.contact_id, self.meeting_id)
 
 
 def not_before(today: datetime.date, due: datetime.date) -> datetime.date:
     return max(today, due)
+
+
+def days_after(day: datetime.date, days: int) -> datetime.date:
+    """`day` plus `days`, kept within the calendar (a date stored at the year 9999)."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.max
 
 
 def in_order(suggestions) -> list[Suggestion]:

@@ -64,7 +64,6 @@ def lessons_from(earlier_debriefs, today=None, job_interview=False) -> list[Less
             referrals=[ContactFact(c.pk, c.name, c.tier, c.status, c.organisation)
                        for c in debrief.meeting.referrals_obtained.all()],
             highest_tier_met=10**6,  # climbing a tier is not a lesson for this meeting
-            referrer_thanked=True,
         )
         met_on = timezone.localdate(debrief.meeting.starts_at)
         for suggestion in suggest_for_debrief(debrief, context):

@@ -6,8 +6,10 @@ These are the engine's entry points for views: `suggestions_for(debrief)` and
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -15,16 +17,22 @@ from contacts.models import Contact
 
 from ..coaching import learnt_privately
 from ..models import CompetencyCited, DismissedSuggestion, FollowUp, Meeting
-from .catalog import Suggestion
+from .catalog import Suggestion, step_of
 from .debrief_rules import suggest_for_debrief
 from .facts import (
     ContactFact,
     DebriefContext,
+    FollowUpFact,
+    KeepInTouchFact,
     MeetingFact,
     MetReferralFact,
     NetworkFacts,
+    ReferralFact,
 )
 from .network_rules import suggest_for_network
+
+# The codes the home page offers (write-debrief is a link, never a follow-up).
+NETWORK_CODES = ["follow-up-no-reply", "contact-referral", "thank-referrer", "keep-in-touch"]
 
 
 def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> DebriefContext:
@@ -65,22 +73,23 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
                  .values_list("name", "gave_example"))
             if debrief.pk else []
         )
-    referrer_id = meeting.contact.referred_by_id
-    accepted, referrer_thanked = set(), False
-    if meeting.pk:
-        for code, contact_id in FollowUp.objects.for_user(owner).filter(
-            meeting=meeting
-        ).exclude(suggestion_code="").values_list("suggestion_code", "contact_id"):
-            accepted.add((code, contact_id))
-    if referrer_id:
-        referrer_thanked = FollowUp.objects.for_user(owner).filter(
-            suggestion_code="thank-referrer", contact_id=referrer_id
-        ).exists()
-    dismissed = set()
-    if debrief.pk:
-        dismissed = set(
-            DismissedSuggestion.objects.filter(debrief=debrief).values_list("code", flat=True)
-        )
+    # Every step from this debrief concerns the person met, their referrer or a referral.
+    concerned = [meeting.contact_id, meeting.contact.referred_by_id] + [r.id for r in referrals]
+    follow_ups = follow_up_facts(
+        FollowUp.objects.for_user(owner).filter(contact_id__in=[c for c in concerned if c])
+    ) if meeting.pk else []
+    # One query for both kinds of dismissal: on this debrief, and steps from the home page.
+    dismissed, dismissed_steps = set(), set()
+    here = Q(debrief_id=debrief.pk) if debrief.pk else Q(pk__in=[])
+    for code, debrief_id, contact_id, meeting_id in (
+        DismissedSuggestion.objects.for_user(owner)
+        .filter(here | Q(debrief__isnull=True, contact_id__in=[c for c in concerned if c]))
+        .values_list("code", "debrief_id", "contact_id", "meeting_id")
+    ):
+        if debrief_id:
+            dismissed.add(code)
+        else:
+            dismissed_steps.add(step_of(code, contact_id, meeting_id))
     # One query for two facts: the highest tier met elsewhere, and the meetings planned
     # ahead with this contact or its referrals (soonest first), for links to prep sheets.
     ahead = Q(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now(),
@@ -89,16 +98,21 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
         highest=Max("contact__tier", filter=Q(status=Meeting.Status.HELD)),
         ahead_ids=ArrayAgg("pk", filter=ahead, order_by="starts_at", default=[]),
         ahead_contacts=ArrayAgg("contact_id", filter=ahead, order_by="starts_at", default=[]),
+        ahead_starts=ArrayAgg("starts_at", filter=ahead, order_by="starts_at", default=[]),
     )
     next_meetings: dict[int, int] = {}
-    for contact_id, meeting_id in zip(others["ahead_contacts"], others["ahead_ids"],
-                                      strict=True):
+    next_meeting_dates: dict[int, datetime.date] = {}
+    for contact_id, meeting_id, starts_at in zip(
+        others["ahead_contacts"], others["ahead_ids"], others["ahead_starts"], strict=True
+    ):
         next_meetings.setdefault(contact_id, meeting_id)
+        next_meeting_dates.setdefault(contact_id, timezone.localdate(starts_at))
     return DebriefContext(
         today=today, competencies=competencies, referrals=referrals, known_names=known,
         highest_tier_met=others["highest"] or 0, has_coach=owner.coach_id is not None,
-        accepted=accepted, dismissed=dismissed, referrer_thanked=referrer_thanked,
+        follow_ups=follow_ups, dismissed=dismissed, dismissed_steps=dismissed_steps,
         next_meetings=next_meetings,
+        next_meeting_dates=next_meeting_dates,
     )
 
 
@@ -114,10 +128,22 @@ def suggestions_for(debrief, competencies=None, today=None, for_coach=False) -> 
     return suggest_for_debrief(debrief, context)
 
 
+def follow_up_facts(follow_ups) -> list[FollowUpFact]:
+    """The follow-ups of a (scoped) queryset that were accepted from a suggestion."""
+    return [
+        FollowUpFact(code, contact_id, meeting_id, timezone.localdate(created_at),
+                     timezone.localdate(done_at) if done_at else None)
+        for code, contact_id, meeting_id, created_at, done_at in follow_ups
+        .exclude(suggestion_code="")
+        .values_list("suggestion_code", "contact_id", "meeting_id", "created_at", "done_at")
+    ]
+
+
 def network_facts(user, today=None) -> NetworkFacts:
-    """Load what `suggest_for_network` needs, in five queries."""
+    """Load what `suggest_for_network` needs, in seven queries."""
     today = today or timezone.localdate()
     contacts = Contact.objects.for_user(user)
+    meetings = Meeting.objects.for_user(user)
     reached_out = [
         ContactFact(c["id"], c["name"], c["tier"], c["status"], c["organisation"],
                     timezone.localdate(c["status_changed_at"]))
@@ -125,31 +151,54 @@ def network_facts(user, today=None) -> NetworkFacts:
         .values("id", "name", "tier", "status", "organisation", "status_changed_at")
     ]
     referrals = [
-        (ContactFact(c["id"], c["name"], c["tier"], c["status"]), c["referred_by__name"])
+        ReferralFact(
+            ContactFact(c["id"], c["name"], c["tier"], c["status"]),
+            c["referred_by__name"],
+            timezone.localdate(c["referred_in__starts_at"]) if c["referred_in__starts_at"]
+            else None,
+            bool(c["referred_in__debrief__introduction_by_referrer"]),
+        )
         for c in contacts.filter(status=Contact.Status.TO_CONTACT, referred_by__isnull=False)
-        .values("id", "name", "tier", "status", "referred_by__name").order_by("created_at")
+        .values("id", "name", "tier", "status", "referred_by__name", "referred_in__starts_at",
+                "referred_in__debrief__introduction_by_referrer")
+        .order_by("created_at")
     ]
     awaiting = [
+        # A draft is "in progress" once something was saved (version > 1), as on every page.
         MeetingFact(m["id"], m["contact__name"], timezone.localdate(m["starts_at"]),
-                    m["debrief__id"] is not None)
-        for m in Meeting.objects.for_user(user).awaiting_debrief()
-        .values("id", "contact__name", "starts_at", "debrief__id").order_by("-starts_at")
+                    (m["debrief__version"] or 0) > 1)
+        for m in meetings.awaiting_debrief()
+        .values("id", "contact__name", "starts_at", "debrief__version").order_by("-starts_at")
     ]
     met = [
         MetReferralFact(m["contact__name"], m["contact__referred_by_id"],
-                        m["contact__referred_by__name"], timezone.localdate(m["starts_at"]))
-        for m in Meeting.objects.for_user(user).held()
+                        m["contact__referred_by__name"], timezone.localdate(m["starts_at"]),
+                        m["id"])
+        for m in meetings.held()
         .filter(contact__referred_by__isnull=False)
-        .values("contact__name", "contact__referred_by_id", "contact__referred_by__name",
+        .values("id", "contact__name", "contact__referred_by_id", "contact__referred_by__name",
                 "starts_at").order_by("-starts_at")
     ]
-    handled = [
-        (code, cid, timezone.localdate(created))
-        for code, cid, created in FollowUp.objects.for_user(user)
-        .filter(suggestion_code__in=["follow-up-no-reply", "contact-referral", "thank-referrer"])
-        .values_list("suggestion_code", "contact_id", "created_at")
+    # The latest held meeting with each person, when its debrief left a good impression.
+    latest = meetings.held().filter(contact=OuterRef("contact")).order_by("-starts_at")
+    warm = [
+        KeepInTouchFact(m["contact_id"], m["contact__name"], timezone.localdate(m["starts_at"]))
+        for m in meetings.held()
+        .filter(pk=Subquery(latest.values("pk")[:1]), debrief__impression="positive",
+                debrief__is_draft=False)
+        .values("contact_id", "contact__name", "starts_at").order_by("-starts_at")
     ]
-    return NetworkFacts(today, reached_out, referrals, awaiting, met, handled)
+    follow_ups = follow_up_facts(FollowUp.objects.for_user(user).filter(
+        suggestion_code__in=NETWORK_CODES
+    ))
+    dismissed = {
+        step_of(code, contact_id, meeting_id)
+        for code, contact_id, meeting_id in DismissedSuggestion.objects.for_user(user)
+        .filter(debrief__isnull=True)
+        .values_list("code", "contact_id", "meeting_id")
+    }
+    return NetworkFacts(today, reached_out, referrals, awaiting, met, warm, follow_ups,
+                        dismissed)
 
 
 def network_suggestions_for(user, today=None) -> list[Suggestion]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from contacts.outreach import (
     NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS,
     NO_REPLY_SECOND_PERSON_BUSINESS_DAYS,
@@ -10,10 +12,11 @@ from contacts.outreach import (
 )
 
 from .catalog import FOLLOW_UP, Suggestion
-from .facts import ContactFact
+from .facts import ContactFact, FollowUpFact
 
 
-def no_reply_step(contact: ContactFact, today, meeting_id=None, handled=()) -> Suggestion | None:
+def no_reply_step(contact: ContactFact, today, meeting_id=None,
+                  follow_ups: Iterable[FollowUpFact] = ()) -> Suggestion | None:
     """3B7: after 3 business days without reply write to a second person at the same
     organisation; after 7, send the first person one follow-up, then let it go."""
     if contact.status != "reached_out" or contact.status_changed_on is None:
@@ -42,8 +45,9 @@ def no_reply_step(contact: ContactFact, today, meeting_id=None, handled=()) -> S
         )
     else:
         return None
-    if any(code == "follow-up-no-reply" and cid == contact.id and created >= stage_began
-           for code, cid, created in handled):
+    # A follow-up accepted during this stage covers it; the next stage is a new step.
+    if any(f.code == "follow-up-no-reply" and f.contact_id == contact.id
+           and f.created_on >= stage_began for f in follow_ups):
         return None
     return Suggestion(
         "follow-up-no-reply", title, why, 9,

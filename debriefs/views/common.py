@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Debrief, Meeting
+from ..suggestions import PER_MEETING_CODES, Suggestion
 
 SUGGESTIONS_SHOWN = 5
 SUGGESTIONS_MORE = 10  # under "more": never a long list
@@ -29,14 +30,31 @@ def shared_debriefs(coach):
 
 
 def safe_next_url(request: HttpRequest, default: str) -> str:
-    """The `next` the form sent when it stays on this site, else `default`."""
-    url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+    """The `next` the form sent when it is a path on this site, else `default`.
+
+    Only a path ("/meetings/"): `redirect()` would take "abc" for a view name (a 500)
+    and "a.b" for a relative address.
+    """
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if (url.startswith("/") and not url.startswith("//")
+            and url_has_allowed_host_and_scheme(url, {request.get_host()},
+                                                request.is_secure())):
         return url
     return default
 
 
-def find_suggestion(suggestions, code: str, contact: str):
-    """The suggestion a posted (code, contact) pair names, or None if it no longer applies."""
-    key = f"{code}:{contact if contact.isdigit() else ''}"
+def find_suggestion(suggestions, data, meeting_id: int | None = None) -> Suggestion | None:
+    """The suggestion a posted form names (its step: code, person, meeting where it
+    matters), or None if it no longer applies. On a meeting's own page the step's meeting
+    is that meeting unless the form says otherwise."""
+
+    def number(name: str) -> str:
+        value = data.get(name, "")
+        return value if value.isdecimal() else ""
+
+    code = data.get("code", "")
+    step_meeting = number("step_meeting")
+    if not step_meeting and meeting_id and code in PER_MEETING_CODES:
+        step_meeting = str(meeting_id)
+    key = f"{code}:{number('contact')}:{step_meeting}"
     return next((s for s in suggestions if s.key == key), None)

@@ -12,7 +12,7 @@ from django_htmx.http import trigger_client_event
 from accounts.permissions import client_required
 
 from ..forms import DebriefForm, ReferralForm, cited_competencies, competency_formset
-from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting
+from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting, with_name
 from ..suggestions import CODES, FOLLOW_UP, suggestions_for
 from .common import SUGGESTIONS_SHOWN, find_suggestion, meeting_or_404, safe_next_url
 
@@ -161,14 +161,13 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         preview, competencies = debrief, None
     suggestions = suggestions_for(preview, competencies=competencies)
-    suggestion = find_suggestion(suggestions, request.POST.get("code", ""),
-                       request.POST.get("contact", ""))
+    suggestion = find_suggestion(suggestions, request.POST, meeting.pk)
     follow_up = None
     if suggestion is not None and suggestion.action == FOLLOW_UP:
-        follow_up = FollowUp.objects.create(
+        follow_up = FollowUp(
             owner=request.user, title=suggestion.follow_up_title, due_on=suggestion.due_on,
             contact_id=suggestion.contact_id, meeting=meeting, suggestion_code=suggestion.code,
-        )
+        ).save_once()
         suggestions = [s for s in suggestions if s.key != suggestion.key]
     if request.htmx:
         response = render(request, "debriefs/partials/_suggestions_panel.html",
@@ -190,7 +189,9 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     code = request.POST.get("code", "")
     if code not in CODES:
         raise Http404("No such suggestion.")
-    DismissedSuggestion.objects.get_or_create(debrief=debrief, code=code)
+    DismissedSuggestion.objects.get_or_create(
+        debrief=debrief, code=code, defaults={"owner": request.user}
+    )
     if request.htmx:
         live = "version" in request.POST
         if live:
@@ -209,14 +210,25 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     form = ReferralForm(request.POST, meeting=meeting)
-    added = None
-    if form.is_valid():
-        added = form.save()
+    # A double submit arriving after the first one was saved fails the "already a
+    # referral" check: it is that referral, already added.
+    added = form.save() if form.is_valid() else form.already_added()
+    names_field = None
+    if added:
         form = ReferralForm(meeting=meeting)
+        debrief = _debrief(meeting)
+        debrief.note_referral_name(added.name)
+        # The form on the page may hold names typed but not saved yet: keep them.
+        typed = request.POST.get("referral_names")
+        names = with_name(typed, added.name) if typed is not None else debrief.referral_names
+        names_field = DebriefForm(instance=debrief, initial={"referral_names": names})[
+            "referral_names"
+        ].as_widget(attrs={"hx-swap-oob": "true"})
     if request.htmx:
         response = render(request, "debriefs/debrief_form.html#referrals", {
             "meeting": meeting, "referral_form": form, "added": added,
             "referrals": list(meeting.referrals_obtained.order_by("pk")),
+            "names_field": names_field,
         })  # 200 even with errors: htmx swaps only successful responses
         return trigger_client_event(response, "referralAdded") if added else response
     if added:

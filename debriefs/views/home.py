@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.permissions import client_required
 from contacts.models import Contact
 
-from ..models import Debrief, FollowUp, Meeting
+from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting
 from ..suggestions import FOLLOW_UP, network_suggestions_for
 from .common import SUGGESTIONS_MORE, SUGGESTIONS_SHOWN, find_suggestion
 
@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("starts_at")[:5]
         ),
         "awaiting_debrief": list(
-            Meeting.objects.for_user(user).awaiting_debrief().select_related("contact")
+            Meeting.objects.for_user(user).awaiting_debrief().select_related("contact", "debrief")
             .order_by("-starts_at")[:5]
         ),
         "recent_debriefs": list(
@@ -63,17 +63,36 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def network_suggestion_accept(request: HttpRequest) -> HttpResponse:
     suggestions = network_suggestions_for(request.user)
-    suggestion = find_suggestion(suggestions, request.POST.get("code", ""),
-                       request.POST.get("contact", ""))
+    suggestion = find_suggestion(suggestions, request.POST)
     if suggestion is None or suggestion.action != FOLLOW_UP:
         messages.info(request, "That suggestion no longer applies.")
     else:
-        follow_up = FollowUp.objects.create(
+        follow_up = FollowUp(
             owner=request.user, title=suggestion.follow_up_title, due_on=suggestion.due_on,
-            contact_id=suggestion.contact_id, suggestion_code=suggestion.code,
-        )
+            contact_id=suggestion.contact_id, meeting_id=suggestion.meeting_id,
+            suggestion_code=suggestion.code,
+        ).save_once()
         messages.success(request, f"Added to your follow-ups: {follow_up.title} "
                                   f"(due {follow_up.due_on:%a %d %b}).")
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("home"))
+    return redirect("home")
+
+
+@client_required
+@require_POST
+def network_suggestion_dismiss(request: HttpRequest) -> HttpResponse:
+    """Hide a step of the home page for good (for "keep in touch": stop it)."""
+    suggestion = find_suggestion(network_suggestions_for(request.user), request.POST)
+    if suggestion is None:
+        messages.info(request, "That suggestion no longer applies.")
+    else:
+        code, contact_id, meeting_id = suggestion.step
+        DismissedSuggestion.objects.get_or_create(
+            owner=request.user, debrief=None, code=code, contact_id=contact_id,
+            meeting_id=meeting_id,
+        )
+        messages.info(request, f"Dismissed: {suggestion.title}.")
     if request.htmx:
         return HttpResponseClientRedirect(reverse("home"))
     return redirect("home")

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import client_required
 from contacts.models import Contact
@@ -43,7 +43,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_create(request: HttpRequest) -> HttpResponse:
     initial = {"starts_at": timezone.localtime().replace(minute=0, second=0, microsecond=0)}
     contact_pk = request.GET.get("contact", "")
-    if contact_pk.isdigit():
+    if contact_pk.isdecimal():
         contact = Contact.objects.for_user(request.user).filter(pk=contact_pk).first()
         if contact:
             initial["contact"] = contact
@@ -79,6 +79,20 @@ def _after_save(meeting: Meeting) -> str:
 
 
 @client_required
+@require_POST
+def meeting_mark_held(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click for a planned meeting whose time has passed: it took place; debrief it."""
+    meeting = meeting_or_404(request, pk)
+    if meeting.status != Meeting.Status.PLANNED or not meeting.has_started:
+        messages.info(request, "Only a planned meeting whose time has come can be marked held.")
+        return redirect("debriefs:meeting_detail", pk=meeting.pk)
+    meeting.mark_held()
+    messages.success(request, f"Meeting with {meeting.contact.name} marked as held. "
+                              "Debrief it while it is fresh.")
+    return redirect("debriefs:debrief_edit", pk=meeting.pk)
+
+
+@client_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
@@ -97,6 +111,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     debrief = Debrief.objects.filter(meeting=meeting).select_related(
         "meeting__contact__referred_by", "meeting__owner"
     ).first()
+    if debrief is not None and not debrief.is_started:
+        debrief = None  # the form was opened, nothing written yet
     suggestions = suggestions_for(debrief) if debrief else []
     return render(request, "debriefs/meeting_detail.html", {
         "meeting": meeting,

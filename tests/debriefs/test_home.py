@@ -130,6 +130,6 @@ def test_home_uses_a_fixed_number_of_queries(client, alice, django_assert_max_nu
                        status_changed_at=timezone.now() - datetime.timedelta(days=9))
         FollowUpFactory(owner=alice, contact=referrer, due_on=today)
     client.force_login(alice)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("home"))
     assert response.text.count("data-follow-up=") == size

@@ -23,6 +23,7 @@ from debriefs.suggestions import (
     suggest_for_debrief,
     suggest_for_network,
 )
+from debriefs.suggestions.facts import FollowUpFact, ReferralFact
 
 TODAY = datetime.date(2026, 11, 26)  # a Thursday
 MET_AT = timezone.make_aware(datetime.datetime(2026, 11, 25, 10, 0))
@@ -110,7 +111,7 @@ CASES = [
     ("thank-referrer", "the person met was referred",
      {}, {}, {"contact": {"referred_by": Contact(pk=5, name="Sarah Chen", tier=1)}}, True),
     ("thank-referrer", "the referrer was already thanked",
-     {}, {"referrer_thanked": True},
+     {}, {"follow_ups": [FollowUpFact("thank-referrer", 5, 1, TODAY)]},
      {"contact": {"referred_by": Contact(pk=5, name="Sarah Chen", tier=1)}}, False),
     ("thank-referrer", "the person met was not referred", {}, {}, {}, False),
     ("lead-the-questions", "they asked most questions in a networking meeting",
@@ -162,7 +163,7 @@ def network(**changes) -> NetworkFacts:
 
 WAITING = ContactFact(30, "Helen Wright", 2, "reached_out", "CarePath", FOUR_BUSINESS_DAYS_AGO)
 LONG_WAIT = ContactFact(31, "Ravi Shah", 2, "reached_out", "", datetime.date(2026, 11, 16))
-MET = MetReferralFact("Ethan Brooks", 5, "Sarah Chen", datetime.date(2026, 11, 20))
+MET = MetReferralFact("Ethan Brooks", 5, "Sarah Chen", datetime.date(2026, 11, 20), 70)
 
 NETWORK_CASES = [
     ("write-debrief", "a held meeting without debrief",
@@ -173,15 +174,17 @@ NETWORK_CASES = [
      {"reached_out": [dataclasses.replace(WAITING, status_changed_on=datetime.date(2026, 11, 24))]},
      False),
     ("follow-up-no-reply", "already accepted at this stage",
-     {"reached_out": [WAITING], "handled": [("follow-up-no-reply", 30, TODAY)]}, False),
+     {"reached_out": [WAITING],
+      "follow_ups": [FollowUpFact("follow-up-no-reply", 30, None, TODAY)]}, False),
     ("contact-referral", "a referral not yet contacted",
-     {"referrals_to_contact": [(ContactFact(40, "Paul Nguyen"), "Grace Liu")]}, True),
+     {"referrals_to_contact": [ReferralFact(ContactFact(40, "Paul Nguyen"), "Grace Liu")]}, True),
     ("contact-referral", "already accepted",
-     {"referrals_to_contact": [(ContactFact(40, "Paul Nguyen"), "Grace Liu")],
-      "handled": [("contact-referral", 40, TODAY)]}, False),
+     {"referrals_to_contact": [ReferralFact(ContactFact(40, "Paul Nguyen"), "Grace Liu")],
+      "follow_ups": [FollowUpFact("contact-referral", 40, None, TODAY)]}, False),
     ("thank-referrer", "a referred person was met", {"met_referrals": [MET]}, True),
-    ("thank-referrer", "the referrer was thanked",
-     {"met_referrals": [MET], "handled": [("thank-referrer", 5, TODAY)]}, False),
+    ("thank-referrer", "the referrer was told about this meeting",
+     {"met_referrals": [MET],
+      "follow_ups": [FollowUpFact("thank-referrer", 5, 70, TODAY)]}, False),
 ]
 
 
@@ -216,7 +219,7 @@ def test_a_dismissed_code_is_left_out():
 
 def test_an_accepted_suggestion_is_left_out():
     debrief = make_debrief(thank_you_sent_on=None)
-    context = make_context(accepted={("send-thank-you", 10)})
+    context = make_context(follow_ups=[FollowUpFact("send-thank-you", 10, 1, TODAY)])
     assert codes(suggest_for_debrief(debrief, context)) == []
 
 
@@ -258,8 +261,8 @@ def test_after_three_business_days_the_no_reply_step_is_a_second_person():
 
 
 def test_the_seven_day_step_appears_even_when_the_three_day_one_was_accepted():
-    handled = [("follow-up-no-reply", 31, datetime.date(2026, 11, 19))]
-    [step] = suggest_for_network(network(reached_out=[LONG_WAIT], handled=handled))
+    accepted = [FollowUpFact("follow-up-no-reply", 31, None, datetime.date(2026, 11, 19))]
+    [step] = suggest_for_network(network(reached_out=[LONG_WAIT], follow_ups=accepted))
     assert "one follow-up" in step.title
 
 
