@@ -35,7 +35,12 @@ class CoachFactory(UserFactory):
 
 
 class ContactFactory(factory.django.DjangoModelFactory):
-    """A contact; pass referred_by=... and the tier follows the referrer's."""
+    """A contact; pass referred_by=... and the app derives the tier.
+
+    The contact is saved through `Contact.set_referrer()`, as the contact form saves it, so
+    the tier a test reads is the app's (the referrer's tier as stored, plus one), and a
+    referrer the app would refuse (another owner's contact) is refused here too.
+    """
 
     class Meta:
         model = Contact
@@ -45,7 +50,18 @@ class ContactFactory(factory.django.DjangoModelFactory):
     organisation = factory.Faker("company")
     role_title = factory.Faker("job")
     referred_by = None
-    tier = factory.LazyAttribute(lambda o: o.referred_by.tier + 1 if o.referred_by else 1)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        referrer = kwargs.pop("referred_by", None)
+        contact = model_class(*args, **kwargs)
+        contact.set_referrer(referrer)  # saves, with the tier derived by the app
+        return contact
+
+
+def _stored_tier(meeting) -> int:
+    """The contact's tier as the app stored it, which MeetingForm copies onto a new meeting."""
+    return Contact.objects.values_list("tier", flat=True).get(pk=meeting.contact.pk)
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -54,7 +70,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
     owner = factory.SubFactory(UserFactory)
     contact = factory.SubFactory(ContactFactory, owner=factory.SelfAttribute("..owner"))
-    contact_tier = factory.LazyAttribute(lambda o: o.contact.tier)
+    contact_tier = factory.LazyAttribute(_stored_tier)
     starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
     status = Meeting.Status.HELD
 

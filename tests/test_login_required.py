@@ -23,6 +23,8 @@ PUBLIC = {
     "debriefs:calendar_feed",
     # A coach's invitation link shows what it is before asking the visitor to log in.
     "accounts:invitation",
+    # The method in plain words: general reading, no user data.
+    "debriefs:method",
 }
 
 SAMPLE_VALUES = {"int": "1", "str": "sample", "slug": "sample", "path": "sample", "uuid": None}

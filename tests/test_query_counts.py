@@ -170,7 +170,7 @@ def test_adding_a_referral_uses_a_fixed_number_of_queries(
         ContactFactory(owner=alice, referred_by=meeting.contact, referred_in=meeting)
         ContactFactory(owner=alice)
     client.force_login(alice)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         response = client.post(reverse("debriefs:referral_add", args=[meeting.pk]),
                                {"referral-name": "Tom Becker"}, **HTMX)
     assert response.status_code == 200
@@ -224,7 +224,9 @@ def test_accepting_a_suggestion_uses_a_fixed_number_of_queries(
     accept = {"code": "send-thank-you", "contact": str(meeting.contact.pk)}
     data = debrief_form_data(referral_names=names) | accept if live else accept
     client.force_login(alice)
-    with django_assert_max_num_queries(12 if live else 11):
+    # Two of them are the savepoint around the insert (FollowUp.save_once: a second click
+    # finds the first one's follow-up instead of doubling it).
+    with django_assert_max_num_queries(14 if live else 13):
         response = client.post(reverse("debriefs:suggestion_accept", args=[meeting.pk]), data,
                                **HTMX)
     assert response.status_code == 200
@@ -321,7 +323,8 @@ def test_posting_a_comment_uses_a_fixed_number_of_queries(
 ):
     shared = conversation(alice, carol, size)
     client.force_login(carol if author == "carol" else alice)
-    with django_assert_max_num_queries(7 if author == "carol" else 9):
+    # Two of them are the savepoint around the insert (Comment.save_once).
+    with django_assert_max_num_queries(9 if author == "carol" else 11):
         response = client.post(reverse("coach:comment", args=[shared.pk]),
                                {"body": "One more thought."}, **HTMX)
     assert response.status_code == 200

@@ -6,7 +6,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from debriefs.coaching import with_coaching_figures
-from tests.factories import ContactFactory, DebriefFactory, MeetingFactory, UserFactory
+from tests.factories import (
+    ContactFactory,
+    DebriefFactory,
+    InvitationFactory,
+    MeetingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -178,8 +184,59 @@ def test_another_coachs_client_overview_is_a_404(client, alice, carol, dave):
     assert client.get(reverse("coach:client_tiers", args=[alice.pk])).status_code == 404
 
 
-def test_users_model_is_unchanged_by_the_figures(alice, carol):
-    assert with_coaching_figures(User.objects.filter(coach=carol)).count() == 1
+def test_the_figures_keep_one_row_per_client_and_count_each_thing_once(alice, carol):
+    """Several meetings, debriefs and contacts per client must not multiply rows or totals
+    (as a join of the client to each of them would)."""
+    bob = UserFactory(first_name="Bob", coach=carol)
+    sarah = ContactFactory(owner=alice, name="Sarah Chen")
+    ethan = ContactFactory(owner=alice, name="Ethan Brooks", referred_by=sarah)
+    first = DebriefFactory(meeting__owner=alice, meeting__contact=sarah,
+                           meeting__starts_at=days_ago(3), **CLEAN)
+    second = DebriefFactory(meeting__owner=alice, meeting__contact=ethan,
+                            meeting__starts_at=days_ago(10), **CLEAN | {"impression": "negative"})
+    DebriefFactory(meeting__owner=alice, meeting__contact=sarah, meeting__starts_at=days_ago(40),
+                   **CLEAN | {"stump_speech_delivered": "no", "impression": "negative"})
+    ContactFactory.create_batch(3, owner=alice, referred_by=sarah, referred_in=first.meeting)
+    ContactFactory(owner=alice, referred_by=ethan, referred_in=second.meeting)  # tier 3
+    MeetingFactory(owner=alice, contact=ethan, starts_at=days_ago(-5), status="planned")
+
+    clients = with_coaching_figures(User.objects.filter(coach=carol)).order_by("first_name")
+    assert clients.count() == 2
+    rows = {user.pk: user for user in clients}
+    assert list(rows) == [alice.pk, bob.pk]
+    figures = ("meetings_last_30_days", "meetings_held", "referrals_obtained", "highest_tier",
+               "awaiting_review", "open_flags", "referrals_per_meeting")
+    assert {name: getattr(rows[alice.pk], name) for name in figures} == {
+        "meetings_last_30_days": 2, "meetings_held": 3, "referrals_obtained": 4,
+        "highest_tier": 3, "awaiting_review": 3, "open_flags": 3,
+        "referrals_per_meeting": pytest.approx(4 / 3),
+    }
+    assert {name: getattr(rows[bob.pk], name) for name in figures} == {
+        "meetings_last_30_days": 0, "meetings_held": 0, "referrals_obtained": 0,
+        "highest_tier": 0, "awaiting_review": 0, "open_flags": 0,
+        "referrals_per_meeting": None,
+    }
+
+
+def test_the_coach_home_counts_only_invitations_whose_link_still_works(client, carol, dave):
+    InvitationFactory(coach=carol, email="open@example.com")
+    InvitationFactory(coach=carol, email="expired@example.com",
+                      expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    InvitationFactory(coach=carol, email="used@example.com", accepted_at=timezone.now())
+    InvitationFactory(coach=carol, email="gone@example.com", cancelled_at=timezone.now())
+    InvitationFactory(coach=dave, email="theirs@example.com")
+    client.force_login(carol)
+    response = client.get(reverse("coach:home"))
+    assert response.context["open_invitations"] == 1
+    assert ('Invite a client <span class="nav-count">1<span class="sr-only"> open</span>'
+            in response.content.decode())
+
+
+def test_the_coach_home_shows_no_count_when_every_invitation_has_expired(client, carol):
+    InvitationFactory(coach=carol, expires_at=timezone.now() - datetime.timedelta(days=1))
+    client.force_login(carol)
+    html = client.get(reverse("coach:home")).content.decode()
+    assert "Invite a client</a>" in html and "sr-only\"> open" not in html
 
 
 def test_the_coach_reads_the_clients_tiers_board_without_edit_links(client, alice, carol):

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -39,6 +41,33 @@ def test_the_review_page_shows_the_engines_suggestions(client, carol, flagged):
     client.force_login(carol)
     html = client.get(reverse("coach:review", args=[flagged.pk])).content.decode()
     assert 'data-suggestion="refine-stump-speech"' in html
+
+
+@pytest.mark.parametrize("hard_case", [
+    {"job_hinted": True, "wants_job": "no"},
+    {"impression": "negative"},
+], ids=["unwanted job hinted", "meeting went badly"])
+def test_talk_it_over_with_your_coach_is_for_the_client_not_on_the_coachs_review_page(
+    client, alice, carol, hard_case
+):
+    debrief = DebriefFactory(
+        meeting__owner=alice, stump_speech_delivered="yes", questions_led_by="me",
+        industry_questions="How is the field changing?\nWho succeeds here?",
+        thank_you_sent_on=datetime.date(2026, 11, 20), referral_names="", **hard_case,
+    )
+    client.force_login(alice)
+    mine = client.get(reverse("debriefs:meeting_detail", args=[debrief.meeting.pk]))
+    assert 'data-suggestion="review-with-coach"' in mine.content.decode()
+    assert "Talk this meeting over with your coach" in mine.content.decode()
+
+    client.force_login(carol)
+    response = client.get(reverse("coach:review", args=[debrief.pk]))
+    html = response.content.decode()
+    shown = [s.code for s in response.context["suggestions"]]
+    assert "review-with-coach" not in shown and len(shown) < 5  # not cut off by the limit
+    assert 'data-suggestion="review-with-coach"' not in html
+    assert "Talk this meeting over with your coach" not in html
+    assert 'data-suggestion="ask-for-referral"' in html  # the rest of the client's list
 
 
 def test_opening_the_review_page_marks_the_clients_comments_read(client, alice, carol, flagged):

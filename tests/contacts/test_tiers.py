@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from contacts.models import Contact
+from debriefs.models import Meeting
 from tests.factories import ContactFactory, MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +26,9 @@ def tiers(*contacts):
 
 
 def test_a_contact_nobody_referred_is_tier_one(alice):
-    (sarah,) = chain(alice, "Sarah")
-    assert sarah.tier == 1
+    sarah = Contact(owner=alice, name="Sarah", tier=4)  # a tier typed by hand is not kept
+    sarah.set_referrer(None)
+    assert tiers(sarah) == [1]
 
 
 def test_a_referred_contact_is_one_tier_above_the_referrer(alice):
@@ -116,6 +118,43 @@ def test_descendants_are_found_in_one_query(alice, django_assert_num_queries):
     (lena,) = chain(alice, "Lena")
     with django_assert_num_queries(1):
         assert Contact.objects.descendant_ids(sarah) == {ethan.pk, grace.pk}
+
+
+# The factory saves through the app's referrer logic, so tests read the app's tiers.
+
+
+def test_the_factory_takes_the_tier_from_the_stored_referrer_not_the_one_in_memory(alice):
+    sarah = ContactFactory(owner=alice, name="Sarah")
+    sarah_as_loaded_earlier = Contact.objects.get(pk=sarah.pk)  # tier 1 in memory
+    james, lena = chain(alice, "James", "Lena")
+    sarah.set_referrer(lena)  # Sarah is tier 3 now
+    grace = ContactFactory(owner=alice, name="Grace", referred_by=sarah_as_loaded_earlier)
+    assert tiers(sarah, grace) == [3, 4]
+
+
+def test_factory_contacts_are_re_derived_when_a_referrer_changes_above_them(alice):
+    sarah = ContactFactory(owner=alice, name="Sarah")
+    ethan = ContactFactory(owner=alice, name="Ethan", referred_by=sarah)
+    grace = ContactFactory(owner=alice, name="Grace", referred_by=ethan)
+    james, lena = chain(alice, "James", "Lena")
+    ethan.set_referrer(lena)
+    assert tiers(sarah, ethan, grace) == [1, 3, 4]
+
+
+def test_the_factory_refuses_a_referrer_the_app_refuses(alice, charlie):
+    outsider = ContactFactory(owner=charlie)
+    with pytest.raises(ValidationError, match="your own contacts"):
+        ContactFactory(owner=alice, referred_by=outsider)
+    assert not Contact.objects.filter(owner=alice).exists()
+
+
+def test_a_factory_meeting_records_the_contacts_stored_tier(alice):
+    sarah = ContactFactory(owner=alice, name="Sarah")
+    sarah_as_loaded_earlier = Contact.objects.get(pk=sarah.pk)
+    james, lena = chain(alice, "James", "Lena")
+    sarah.set_referrer(lena)
+    meeting = MeetingFactory(owner=alice, contact=sarah_as_loaded_earlier)
+    assert Meeting.objects.get(pk=meeting.pk).contact_tier == 3
 
 
 def test_other_owners_contacts_are_never_in_for_user(alice, charlie):

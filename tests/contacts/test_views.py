@@ -25,7 +25,7 @@ def form_data(**overrides):
     data = {"name": "Grace Liu", "organisation": "Brightline", "role_title": "", "field": "",
             "email": "", "phone": "", "linkedin_url": "", "referred_by": "", "referred_in": "",
             "how_we_met": "", "status": "to_contact", "responsiveness": "unknown",
-            "tags": "", "notes": ""}
+            "tags": "", "notes": "", "version": "1"}  # an edit sends the version it opened
     return data | overrides
 
 
@@ -246,7 +246,10 @@ def test_the_meeting_where_a_name_was_given_must_be_with_the_referrer(
 def test_an_htmx_save_redirects_with_hx_redirect(client, alice):
     client.force_login(alice)
     response = client.post(reverse("contacts:create"), form_data(), HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and response["HX-Redirect"].startswith("/contacts/")
+    grace = Contact.objects.get(owner=alice)
+    assert (grace.name, grace.organisation, grace.tier) == ("Grace Liu", "Brightline", 1)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("contacts:detail", args=[grace.pk])
 
 
 # Field validation on blur

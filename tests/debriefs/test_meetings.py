@@ -126,10 +126,19 @@ def test_an_outsider_gets_a_404_on_every_meeting_url(client, charlie, debrief, n
     assert debrief.version == 1
 
 
-def test_an_outsider_cannot_post_to_a_meeting_page(client, charlie, meeting):
+def test_an_outsider_cannot_post_to_a_meeting_page(client, alice, charlie, meeting):
+    url = reverse("debriefs:meeting_edit", args=[meeting.pk])
+    data = create_data(meeting.contact, location="Charlie's office", kind="job_interview")
+    del data["submission_token"]
+    before = Meeting.objects.values().get(pk=meeting.pk)
     client.force_login(charlie)
-    response = client.post(reverse("debriefs:meeting_detail", args=[meeting.pk]))
-    assert response.status_code in (404, 405)
+    assert client.post(url, data).status_code == 404
+    assert Meeting.objects.values().get(pk=meeting.pk) == before
+    assert not Meeting.objects.filter(owner=charlie).exists()
+    # The very same POST from the owner is a valid edit: the 404 was about ownership.
+    client.force_login(alice)
+    assert client.post(url, data).status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).location == "Charlie's office"
 
 
 @pytest.mark.parametrize("name", ["meeting_detail", "meeting_edit", "debrief_edit"])
