@@ -9,6 +9,7 @@ rule implements.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -472,4 +473,27 @@ def suggest_for_debrief(debrief, context: DebriefContext) -> list[Suggestion]:
     """
     situation = Meeting(debrief, context)
     found = [suggestion for rule in DEBRIEF_RULES for suggestion in rule(situation)]
-    return in_order(s for s in found if not context.has_handled(s))
+    return in_order(one_card_per_person(s for s in found if not context.has_handled(s)))
+
+
+def one_card_per_person(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
+    """Writing to a referral and planning the meeting with them are two steps for one
+    person: one card, the follow-up as its action and the meeting as its link."""
+    suggestions = list(suggestions)
+    writes = {s.contact_id for s in suggestions if s.code == "contact-referral"}
+    climbs = {s.contact_id: s for s in suggestions
+              if s.code == "climb-a-tier" and s.contact_id in writes}
+    merged = []
+    for suggestion in suggestions:
+        if suggestion.code == "climb-a-tier" and suggestion.contact_id in climbs:
+            continue  # shown within the card that says to write to them
+        climb = climbs.get(suggestion.contact_id)
+        if suggestion.code == "contact-referral" and climb is not None:
+            suggestion = dataclasses.replace(
+                suggestion,
+                why=f"{suggestion.why} They would take your network a step further, so "
+                "plan the meeting too.",
+                prep_url=climb.url, prep_label=climb.action_label,
+            )
+        merged.append(suggestion)
+    return merged

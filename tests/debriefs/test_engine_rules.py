@@ -248,3 +248,12 @@ def test_no_combination_of_answers_gives_two_contradicting_suggestions():
                 assert "lead-the-questions" not in found
             checked += 1
     assert checked == 2 * 3 * 4 * 4 * 4 * 4 * 2
+
+
+def test_writing_to_a_referral_and_planning_that_meeting_are_one_card():
+    referral = ContactFact(20, "Ann Lee", tier=3, status="to_contact")
+    found = suggest_for_debrief(debrief(), context(referrals=[referral], highest_tier_met=2))
+    assert "climb-a-tier" not in codes(found)
+    card = find(found, "contact-referral")
+    assert card.action == "follow_up"
+    assert (card.prep_label, card.prep_url) == ("Plan the meeting", "/meetings/new/?contact=20")
