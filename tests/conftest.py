@@ -1,6 +1,6 @@
 import pytest
 
-from .factories import CoachFactory, UserFactory
+from .factories import CoachFactory, ContactFactory, DebriefFactory, MeetingFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +34,21 @@ def charlie(db):
 def dave(db):
     """A coach who is not Alice's coach."""
     return CoachFactory(email="dave@example.com", first_name="Dave")
+
+
+@pytest.fixture
+def lena(alice):
+    """A tier-1 contact of Alice's."""
+    return ContactFactory(owner=alice, name="Lena Fischer", organisation="Halden")
+
+
+@pytest.fixture
+def meeting(alice, lena):
+    """A meeting Alice held yesterday with Lena."""
+    return MeetingFactory(owner=alice, contact=lena)
+
+
+@pytest.fixture
+def debrief(meeting):
+    """Alice's saved debrief of that meeting, with no thank-you recorded yet."""
+    return DebriefFactory(meeting=meeting, thank_you_sent_on=None, version=1)

@@ -35,22 +35,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 SIZES = [3, 25]
 
 
-@pytest.fixture
-def lena(alice):
-    return ContactFactory(owner=alice, name="Lena Fischer", organisation="Halden")
-
-
-@pytest.fixture
-def meeting(alice, lena):
-    """A meeting Alice held yesterday with Lena."""
-    return MeetingFactory(owner=alice, contact=lena)
-
-
-@pytest.fixture
-def debrief(meeting):
-    return DebriefFactory(meeting=meeting, thank_you_sent_on=None, version=1)
-
-
 def network(owner, size: int) -> list[Contact]:
     """`size` contacts referred by one tier-1 person, named so they sort as created."""
     referrer = ContactFactory(owner=owner, name="Aaron Referrer")

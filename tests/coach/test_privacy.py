@@ -83,7 +83,8 @@ def test_the_review_page_does_not_reveal_the_tier_met_at_a_private_meeting(clien
     deep = add_referral(alice, "Cara Deep", hidden_referrer)
     DebriefFactory(meeting=MeetingFactory(owner=alice, contact=deep), is_private=True)
     shared = DebriefFactory(meeting=MeetingFactory(owner=alice, contact=first))
-    add_referral(alice, "Dev Next", first, meeting=shared.meeting)
+    dev = add_referral(alice, "Dev Next", first, meeting=shared.meeting)
+    dev.set_status(Contact.Status.MEETING_SCHEDULED)  # written to: the climb is its own card
 
     client.force_login(alice)
     own = client.get(reverse("debriefs:meeting_detail", args=[shared.meeting.pk]))
