@@ -46,6 +46,19 @@ class ContactQuerySet(models.QuerySet):
     def with_tag(self, tag: str):
         return self.filter(tags__contains=[tag])
 
+    def named_like(self, query: str):
+        """Contacts whose name or organisation holds every word of `query`, names that
+        start with it first: the pickers' search, light enough for every keystroke."""
+        words = query.split()[:8]
+        matches = self
+        for word in words:
+            matches = matches.filter(Q(name__icontains=word) | Q(organisation__icontains=word))
+        if not words:
+            return matches.order_by("name", "pk")
+        starts = Case(When(name__istartswith=query.strip(), then=Value(0)), default=Value(1),
+                      output_field=IntegerField())
+        return matches.order_by(starts, "name", "pk")
+
     def search(self, query: str):
         """Contacts matching every word of `query`, best matches first (annotated `rank`).
 
@@ -192,11 +205,20 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts"
     )
     name = models.CharField(max_length=200)
+    # The name's parts as an address book holds them (vCard N, Google and Outlook
+    # columns), kept so an export gives them back; `name` stays the one shown and sorted,
+    # without the prefix ("Tomás Ó Briain", prefix "Dr.").
+    name_prefix = models.CharField(max_length=50, blank=True)
+    given_name = models.CharField(max_length=100, blank=True)
+    middle_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    name_suffix = models.CharField(max_length=50, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
     role_title = models.CharField("role or title", max_length=200, blank=True)
     field = models.CharField("field or industry", max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=50, blank=True)
+    phone_type = models.CharField(max_length=20, blank=True)  # vCard TYPE: cell, work, home
     linkedin_url = models.URLField("LinkedIn URL", blank=True)
     how_we_met = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)

@@ -2,9 +2,11 @@
 
 import datetime
 import uuid
+from urllib.parse import urlsplit
 
 import vobject
 from dateutil import tz
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -17,6 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.permissions import client_required
 
 from ..models import FollowUp, Meeting
+
+CALENDAR_NAME = "Debriefs: meetings and follow-ups"
+
+
+def uid_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "debriefs.invalid"
 
 
 @login_not_required
@@ -31,8 +39,16 @@ def calendar_feed(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
                              is_active=True)
     calendar = vobject.iCalendar()
     calendar.add("prodid").value = "-//Debriefs//Meetings and follow-ups//EN"
-    calendar.add("x-wr-calname").value = "Debriefs: meetings and follow-ups"
-    host = request.get_host()
+    calendar.add("name").value = CALENDAR_NAME  # RFC 7986
+    calendar.add("x-wr-calname").value = CALENDAR_NAME
+    # Calendar apps poll at this pace instead of their own (often a day or a week).
+    refresh = calendar.add("refresh-interval")
+    refresh.value = "PT1H"
+    refresh.params["VALUE"] = ["DURATION"]
+    calendar.add("x-published-ttl").value = "PT1H"
+    # The site's own domain, not the request's host: a feed fetched under another name
+    # (127.0.0.1:8000, a proxy) must keep its UIDs, or every event shows up twice.
+    host = uid_domain()
     since = timezone.now() - datetime.timedelta(days=30)
     meetings = Meeting.objects.for_user(user).planned().filter(starts_at__gte=since)
     for meeting in meetings.select_related("contact").order_by("starts_at"):

@@ -87,18 +87,29 @@ def test_a_generic_csv_with_semicolons_and_other_header_names_is_read():
                                    "email": "ada@medwise.example", "role_title": "CMO"}.items()
 
 
-def test_rows_with_problems_are_reported_with_their_line():
-    content = "Name,Email,Status\nAda Obi,not-an-email,\n,x@y.example,\nBen,,Maybe\nCy,,Met\n"
+def test_a_row_without_a_name_is_a_problem_with_its_line():
+    content = "Name,Email,Status\nAda Obi,ada@x.example,\n,x@y.example,\nCy,,Met\n"
     parsed = parse_upload(upload("people.csv", content.encode()))
-    assert [r["name"] for r in parsed.rows] == ["Cy"]
-    assert [(p["line"], p["message"][:20]) for p in parsed.problems] == [
-        (2, "not-an-email is not "), (3, "No name."), (4, "Unknown status “Mayb")]
+    assert [r["name"] for r in parsed.rows] == ["Ada Obi", "Cy"]
+    assert parsed.problems == [{"line": 3, "name": "(no name)", "message": "No name."}]
+
+
+def test_a_bad_field_is_left_out_and_the_person_kept_with_a_note_saying_why():
+    content = "Name,Email,Status\nAda Obi,not-an-email,\nBen,,Maybe\n"
+    parsed = parse_upload(upload("people.csv", content.encode()))
+    ada, ben = parsed.rows
+    assert (ada["name"], ada["email"]) == ("Ada Obi", "")
+    assert (ben["name"], ben["status"]) == ("Ben", Contact.Status.TO_CONTACT)
+    assert parsed.problems == []
+    assert parsed.notes[0] == ("Ada Obi: the email “not-an-email” was left out (not a valid "
+                               "email address); the rest of this person is imported.")
+    assert parsed.notes[1].startswith("Ben: the status “Maybe” was left out (not one of: ")
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("photo.png", b"\x89PNG\r\n", "Choose a .csv or a .vcf"),
     ("data.xlsx", b"PK\x03\x04", "saved as CSV first"),
-    ("people.csv", "Name\nJosé\n".encode("latin-1"), "not UTF-8 text"),
+    ("people.csv", b"Name\nJos\x81\n", "not UTF-8 text"),
     ("people.csv", b"Name\x00\x01\x02", "not a text file"),
     ("people.csv", b"", "empty"),
     ("people.csv", b"Colour,Size\nred,big\n", "No header row with a name column"),
@@ -192,7 +203,7 @@ def test_an_import_is_all_or_nothing(client, alice, monkeypatch):
 
 def test_a_bad_file_is_reported_next_to_the_field(client, alice):
     client.force_login(alice)
-    response = preview(client, "people.csv", "Name\nJosé\n".encode("latin-1"))
+    response = preview(client, "people.csv", b"Name\nJos\x81\n")
     html = response.content.decode()
     assert response.status_code == 200 and "not UTF-8 text" in html
     assert 'class="errorlist"' in html
