@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from accounts.forms import one_line
 from accounts.permissions import client_required
 
 from .forms import (
@@ -26,7 +25,15 @@ from .forms import (
 )
 from .models import Contact
 from .outreach import NO_REPLY_SECOND_PERSON_BUSINESS_DAYS, business_days_between
-from .transfer import ParsedFile, apply_import, export_csv, export_vcards, plan_import
+from .pickers import PICKERS, SEARCH_SUFFIX, search_text
+from .transfer import (
+    ParsedFile,
+    apply_import,
+    export_csv,
+    export_google_csv,
+    export_vcards,
+    plan_import,
+)
 from .tree import layout_referral_tree
 
 PAGE_SIZE = 25
@@ -34,7 +41,6 @@ PAGE_SIZE = 25
 CONFLICT_FIELDS = ("name", "organisation", "role_title", "field", "email", "phone",
                    "linkedin_url", "how_we_met", "status", "responsiveness", "tags", "notes")
 COLUMN_LIMIT = 12  # people listed per tier column on the board before "N more"
-REFERRER_OPTIONS_LIMIT = 50
 IMPORT_SESSION_KEY = "contacts_import"
 # On the board, the people who need something from the client come first in each column.
 BOARD_STATUS_ORDER = [
@@ -278,22 +284,25 @@ def validate_field(request: HttpRequest) -> HttpResponse:
 
 @client_required
 @require_GET
-def referrer_options(request: HttpRequest) -> HttpResponse:
-    """The `<option>`s of the referred-by picker matching a search (the HTMX enhancement)."""
-    contacts = Contact.objects.for_user(request.user)
-    query = one_line(request.GET.get("referrer_search", ""))[:100]
-    exclude = request.GET.get("contact", "")
+def picker_options(request: HttpRequest, kind: str) -> HttpResponse:
+    """The matches of a picker's search box, as the options of its listbox (htmx; the
+    plain-POST search is `PickerForm`). `exclude` leaves out the contact being edited."""
+    if kind not in PICKERS:
+        raise Http404("No such picker.")
+    field_class = PICKERS[kind]
+    field = field_class(queryset=field_class.choices_for(request.user))
+    exclude = request.GET.get("exclude", "")
     if exclude.isdecimal():
-        contacts = contacts.exclude(pk=exclude)
-    selected = request.GET.get("referred_by", "")
-    matches = contacts.search(query).order_by("-rank", "name") if query else contacts.order_by(
-        "name")
-    options = list(matches[:REFERRER_OPTIONS_LIMIT])
-    if selected.isdecimal() and all(str(c.pk) != selected for c in options):
-        options += list(contacts.filter(pk=selected))
-    return render(request, "contacts/form.html#referrer_options", {
-        "options": options, "selected": selected, "query": query,
-        "more": query and len(options) >= REFERRER_OPTIONS_LIMIT,
+        field.queryset = field.queryset.exclude(pk=exclude)
+    # The box sends its own name (`<field>_search`), the same as in a plain POST.
+    key = next((key for key in request.GET if key.endswith(SEARCH_SUFFIX)), "q")
+    query = search_text(request.GET, key)
+    matches, more = field.search(query)
+    return render(request, "contacts/widgets/picker.html#options", {
+        "options": [(obj.pk, field.label_from_instance(obj)) for obj in matches],
+        "selected": request.GET.get("selected", ""),
+        "query": query,
+        "more": more,
     })
 
 
@@ -465,6 +474,19 @@ def contact_export_csv(request: HttpRequest) -> HttpResponse:
     stream = io.StringIO()
     stream.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
     export_csv(_exported_contacts(request), stream)
+    response.write(stream.getvalue())
+    return response
+
+
+@client_required
+@require_GET
+def contact_export_google_csv(request: HttpRequest) -> HttpResponse:
+    """Google Contacts' own columns, to move the network into Google (and phones)."""
+    response = _attachment("text/csv; charset=utf-8", "csv")
+    response["Content-Disposition"] = response["Content-Disposition"].replace(
+        "contacts-", "google-contacts-")
+    stream = io.StringIO()
+    export_google_csv(_exported_contacts(request), stream)
     response.write(stream.getvalue())
     return response
 

@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from accounts.forms import OneLineInputs
-from contacts.forms import QuickSelect
 from contacts.models import Contact
+from contacts.pickers import ContactPickerField, PickerForm
 
 from .models import CoreCompetency, Debrief, FollowUp, Meeting, Package
 
@@ -25,16 +25,9 @@ def _without_blank(choices):
     return [(value, label) for value, label in choices if value != ""]
 
 
-class ContactChoiceField(forms.ModelChoiceField):
-    widget = QuickSelect
-
-    def label_from_instance(self, contact):
-        org = f", {contact.organisation}" if contact.organisation else ""
-        return f"{contact.name}{org} (tier {contact.tier})"
-
-
-class MeetingForm(OneLineInputs, forms.ModelForm):
-    contact = ContactChoiceField(queryset=Contact.objects.none(), label="Who you are meeting")
+class MeetingForm(PickerForm, OneLineInputs, forms.ModelForm):
+    contact = ContactPickerField(queryset=Contact.objects.none(), label="Who you are meeting",
+                                 empty_label="Choose the person")
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -54,7 +47,7 @@ class MeetingForm(OneLineInputs, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["contact"].queryset = Contact.objects.for_user(user).order_by("name")
+        self.fields["contact"].queryset = ContactPickerField.choices_for(user)
         self.fields["starts_at"].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
         if self.instance.pk is None:
             self.fields["submission_token"].initial = uuid.uuid4()
@@ -236,9 +229,9 @@ class ReferralForm(OneLineInputs, forms.ModelForm):
         return contact.add_once(self.meeting.contact)
 
 
-class FollowUpForm(OneLineInputs, forms.ModelForm):
-    contact = ContactChoiceField(queryset=Contact.objects.none(), required=False,
-                                 label="For a contact (optional)")
+class FollowUpForm(PickerForm, OneLineInputs, forms.ModelForm):
+    contact = ContactPickerField(queryset=Contact.objects.none(), required=False,
+                                 label="For a contact (optional)", empty_label="No contact")
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -250,7 +243,7 @@ class FollowUpForm(OneLineInputs, forms.ModelForm):
     def __init__(self, *args, user, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.meeting = user, meeting
-        self.fields["contact"].queryset = Contact.objects.for_user(user).order_by("name")
+        self.fields["contact"].queryset = ContactPickerField.choices_for(user)
         if not self.is_bound and not self.initial.get("due_on"):
             self.initial["due_on"] = timezone.localdate()
         self.fields["submission_token"].initial = uuid.uuid4()

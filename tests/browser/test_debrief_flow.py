@@ -22,7 +22,9 @@ def test_a_client_logs_a_meeting_debriefs_it_and_follows_the_next_steps(page, db
 
     # Log the meeting that just happened.
     page.goto(f"/meetings/new/?contact={lena.pk}")
-    expect(page.get_by_label("Who you are meeting")).to_have_value(str(lena.pk))
+    expect(page.get_by_role("combobox", name="Who you are meeting")).to_have_value(
+        "Lena Fischer · Halden (tier 1)")
+    expect(page.locator("select[name=contact]")).to_have_value(str(lena.pk))
     page.locator("#field-status label", has_text="Held").click()
     page.get_by_role("button", name="Save meeting").click()
     page.wait_for_url(re.compile(r"/meetings/\d+/debrief/$"))

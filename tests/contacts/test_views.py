@@ -58,8 +58,8 @@ def test_an_outsider_cannot_use_another_clients_contact_as_referrer(client, char
 def test_the_referrer_search_only_offers_the_owners_contacts(client, charlie, sarah):
     ContactFactory(owner=charlie, name="Sarah Other")
     client.force_login(charlie)
-    html = client.get(reverse("contacts:referrer_options"),
-                      {"referrer_search": "sarah"}).content.decode()
+    html = client.get(reverse("contacts:picker", args=["contacts"]),
+                      {"referred_by_search": "sarah"}).content.decode()
     assert "Sarah Other" in html and "Sarah Chen" not in html
 
 
@@ -294,17 +294,19 @@ def test_an_unknown_field_cannot_be_validated(client, alice):
 
 def test_the_referrer_search_returns_matching_options(client, alice, sarah, ethan):
     client.force_login(alice)
-    html = client.get(reverse("contacts:referrer_options"),
-                      {"referrer_search": "carepa"}).content.decode()
-    assert f'<option value="{ethan.pk}">Ethan Brooks · CarePath (tier 2)</option>' in html
+    html = client.get(reverse("contacts:picker", args=["contacts"]),
+                      {"referred_by_search": "carepa"}).content.decode()
+    assert (f'<li role="option" data-value="{ethan.pk}" aria-selected="false">'
+            "Ethan Brooks · CarePath (tier 2)</li>") in html
     assert "Sarah Chen" not in html
 
 
-def test_the_referrer_search_keeps_the_current_choice(client, alice, sarah, ethan):
+def test_the_referrer_search_marks_the_current_choice(client, alice, sarah, ethan):
     client.force_login(alice)
-    html = client.get(reverse("contacts:referrer_options"),
-                      {"referrer_search": "carepa", "referred_by": sarah.pk}).content.decode()
-    assert f'<option value="{sarah.pk}" selected>' in html
+    html = client.get(reverse("contacts:picker", args=["contacts"]),
+                      {"referred_by_search": "", "selected": sarah.pk}).content.decode()
+    assert f'data-value="{sarah.pk}" aria-selected="true"' in html
+    assert f'data-value="{ethan.pk}" aria-selected="false"' in html
 
 
 # Delete
