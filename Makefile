@@ -30,14 +30,18 @@ endef
 # Use DATABASE_URL when set (its database is created if missing), else the embedded server.
 DB_ENV = export DATABASE_URL="$$( if [ -n "$${DATABASE_URL:-}" ]; then $(PY) -m config.embedded_db --ensure "$$DATABASE_URL"; else $(PY) -m config.embedded_db; fi )"
 
-.PHONY: help run test lint bench loadtest backup restore db setup clean
+.PHONY: help run stop worker test lint bench loadtest scaleout-demo nginx backup restore db setup clean
 
 help:
 	@echo "make run    set everything up and serve the app at http://$(HOST):$(PORT)"
+	@echo "             (another port: make run PORT=8101; Ctrl-C also stops the embedded database)"
+	@echo "make stop   stop the embedded PostgreSQL if it is still running (e.g. after make test)"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make lint   ruff check"
 	@echo "make bench  speed and load goals against gunicorn with a large data set"
 	@echo "make loadtest  20 users on gunicorn, then through a PostgreSQL restart (docs/reliability.md)"
+	@echo "make worker    run one task worker alone (emails, daily digests)"
+	@echo "make scaleout-demo  two app servers and two task workers behind nginx (docs/deploy.md)"
 	@echo "make backup    dump the database into backups/<timestamp>.dump"
 	@echo "make restore FILE=backups/<timestamp>.dump  replace the database with a backup"
 
@@ -54,12 +58,25 @@ setup: $(VENV)/.installed
 db: setup
 	@$(DB_ENV); $(PY) manage.py migrate --noinput -v0
 
+# The embedded PostgreSQL (never DATABASE_URL's server) stops with the app.
 run: setup
-	@$(DB_ENV); \
+	@embedded="$$([ -n "$${DATABASE_URL:-}" ] || echo yes)"; \
+	$(DB_ENV); \
 	$(PY) manage.py migrate --noinput -v0; \
 	$(PY) manage.py seed_demo; \
-	echo "Serving at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"; \
-	exec $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true; \
+	  if [ "$$embedded" = yes ]; then $(PY) -m config.embedded_db --stop; fi' EXIT; \
+	echo "Serving at http://$(HOST):$(PORT)/ with a task worker beside it (Ctrl-C to stop)"; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+stop:
+	@$(PY) -m config.embedded_db --stop
+
+# One task worker (django-tasks-db): sends the queued emails and digests. Run as many as
+# you like, on any machine that reaches the database (docs/deploy.md).
+worker: setup
+	@$(DB_ENV); exec $(PY) manage.py db_worker --no-reload
 
 test: setup
 	@$(DB_ENV); \
@@ -75,6 +92,17 @@ bench: setup
 # Its own throwaway PostgreSQL (never DATABASE_URL's server): it stops it mid-run.
 loadtest: setup
 	$(PY) -m config.loadtest
+
+# Debian's nginx, for the scale-out demo's load balancer.
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; } \
+	  || apt-get install -y -qq nginx >/dev/null; }
+
+# Two app servers, one then two task workers, nginx in front, one throwaway PostgreSQL.
+scaleout-demo: setup nginx
+	$(PY) -m config.scaleout
 
 # pg_dump of DATABASE_URL (or the embedded server) with the tools matching its version.
 backup: setup

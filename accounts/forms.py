@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.forms.widgets import Input
+from django.template.loader import render_to_string
 
 from .models import Invitation, User
+from .tasks import send_email
 
 
 def one_line(text: str) -> str:
@@ -142,3 +144,15 @@ class InvitationForm(OneLineInputs, forms.ModelForm):
         if commit:
             invitation.save()
         return invitation
+
+
+class QueuedPasswordResetForm(OneLineInputs, PasswordResetForm):
+    """Django's reset form, with the email rendered here and sent by the task worker."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        html_body = (render_to_string(html_email_template_name, context)
+                     if html_email_template_name else "")
+        send_email.enqueue(subject, render_to_string(email_template_name, context),
+                           [to_email], html_body)

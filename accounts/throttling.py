@@ -67,3 +67,23 @@ def allow_attempt(kind: str, keys: dict[str, str], limits: dict[str, int],
         )
         ThrottledAttempt.objects.filter(created_at__lt=now - 2 * window).delete()
     return allowed
+
+
+def client_ip(request) -> str:
+    """The visitor's address, for throttling and the security log (AXES_CLIENT_IP_CALLABLE).
+
+    Directly reached: REMOTE_ADDR. Behind TRUSTED_PROXIES load balancers (each appending the
+    address it saw to X-Forwarded-For): the entry the outermost of them appended. Entries
+    further left come from the visitor and could be forged, so they are never used. Without
+    this, every visitor would share the balancer's address and one guesser would lock
+    everyone out.
+    """
+    from django.conf import settings
+
+    trusted = settings.TRUSTED_PROXIES
+    if trusted:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                if hop.strip()]
+        if len(hops) >= trusted:
+            return hops[-trusted]
+    return request.META.get("REMOTE_ADDR", "")

@@ -5,17 +5,17 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import InvitationForm, ProfileForm, SignupForm
+from .forms import InvitationForm, ProfileForm, QueuedPasswordResetForm, SignupForm
 from .models import Invitation, InvitationError, Session
 from .permissions import client_required, coach_required
 from .security import client_address, log_event
+from .tasks import send_email
 from .throttling import allow_attempt, retry_minutes
 
 # Password-reset emails: per address typed and per client address, over one hour.
@@ -84,9 +84,9 @@ def end_coaching(request: HttpRequest) -> HttpResponse:
 def _send_invitation(request: HttpRequest, invitation: Invitation) -> None:
     link = request.build_absolute_uri(reverse("accounts:invitation", args=[invitation.token]))
     coach = invitation.coach.display_name
-    send_mail(
+    send_email.enqueue(
         subject=f"{coach} invites you to share your meeting debriefs",
-        message=(
+        body=(
             f"{coach} would like to be your coach on Debriefs, where you log each "
             "networking meeting and get your next step.\n\n"
             "Once you accept, your coach can read the debriefs you share (you can keep any "
@@ -95,8 +95,7 @@ def _send_invitation(request: HttpRequest, invitation: Invitation) -> None:
             f"Open this link to accept (it works once, until "
             f"{invitation.expires_at:%d %B %Y}):\n{link}\n"
         ),
-        from_email=None,
-        recipient_list=[invitation.email],
+        to=[invitation.email],
     )
 
 
@@ -184,6 +183,8 @@ def invitation(request: HttpRequest, token) -> HttpResponse:
 class PasswordResetView(auth_views.PasswordResetView):
     """Asking for a reset email, at most RESET_LIMITS per hour (the same answer for any
     address, so the page never tells whether an account exists)."""
+
+    form_class = QueuedPasswordResetForm
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()

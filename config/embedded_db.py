@@ -3,14 +3,17 @@
 Used by the Makefile when DATABASE_URL is unset, so `make run` and `make test` work on a
 machine with no PostgreSQL installed. The server (from the `pgserver` package) keeps its
 data in `.pgdata/` and its lock files in `.pgrun/`, both git-ignored, and keeps running
-after this script exits so later commands reuse it.
+after this script exits so later commands reuse it; `make run` stops it when the app
+stops, and `make stop` stops it by hand.
 
     python -m config.embedded_db            # prints postgres://...%2F...socket.../debriefs
     python -m config.embedded_db --ensure URL
         # creates URL's database on that server if it does not exist yet, prints URL
+    python -m config.embedded_db --stop     # stops the embedded server if it is running
 """
 
 import os
+import pwd
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -35,6 +38,20 @@ def start_embedded() -> str:
     return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
 
 
+def stop_embedded(pgdata: Path = BASE_DIR / ".pgdata") -> bool:
+    """Stop the embedded server if it is running; True if it was running."""
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(BASE_DIR / ".pgrun"))  # as start_embedded
+    from pgserver._commands import pg_ctl
+
+    # pgserver runs the server as the data folder's owner (its own user when started by root).
+    owner = pgdata.stat().st_uid
+    as_owner = {} if owner == os.getuid() else {"user": pwd.getpwuid(owner).pw_name}
+    pg_ctl(["-w", "stop"], pgdata=pgdata, **as_owner)
+    return True
+
+
 def ensure_database(url: str) -> None:
     """Create the URL's database if the server does not have it yet."""
     import dj_database_url
@@ -57,6 +74,12 @@ def ensure_database(url: str) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--stop"]:
+        if stop_embedded():
+            print("Stopped the embedded PostgreSQL.")
+        else:
+            print("The embedded PostgreSQL is not running.")
+        return 0
     url = argv[1] if len(argv) >= 2 and argv[0] == "--ensure" else start_embedded()
     ensure_database(url)
     print(url)

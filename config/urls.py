@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import healthz
 from debriefs.views import home
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("coach/", include("debriefs.coach_urls")),
     path("", include("debriefs.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 # The 500 page, or the 503 page when the database was unreachable (config/errors.py).

@@ -9,6 +9,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Tasks run as they are enqueued, so a test sees their emails in mail.outbox; the
+    queue's own tests (tests/test_task_queue.py) put the database backend back."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def alice(db):
     """A client: the owner of the data in most tests."""
