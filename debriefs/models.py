@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils import timezone
 from contacts.models import Contact
 
 from .flags import annotate_flags
+from .notes import NOTE_CODES
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -257,6 +259,17 @@ class Debrief(models.Model):
         # Only these two fields: a review never touches what the client wrote (or `version`).
         Debrief.objects.filter(pk=self.pk).update(reviewed_at=self.reviewed_at, reviewed_by=by)
 
+    def mark_thank_you_sent(self, on: datetime.date) -> None:
+        """The thank-you note went out on `on` (an earlier date stays). Raises `version`,
+        so a tab still holding the form without the date cannot clear it by saving."""
+        if self.thank_you_sent_on is not None:
+            return
+        Debrief.objects.filter(pk=self.pk).update(
+            thank_you_sent_on=on, version=models.F("version") + 1
+        )
+        self.thank_you_sent_on = on
+        self.version += 1
+
     @property
     def referral_name_list(self) -> list[str]:
         """The names written in `referral_names`, one per line (commas also separate)."""
@@ -364,7 +377,8 @@ class FollowUpQuerySet(models.QuerySet):
         return self.open().filter(due_on=today or timezone.localdate())
 
     def due_soon(self, today=None, days: int = 7):
-        """Open follow-ups due after today and within `days` days."""
+        """Open follow-ups due after today and within `days` days (the home page's
+        "In the next 7 days": tomorrow up to and including today + 7)."""
         today = today or timezone.localdate()
         return self.open().filter(
             due_on__gt=today, due_on__lte=today + datetime.timedelta(days=days)
@@ -427,6 +441,11 @@ class FollowUp(SavedOnce, models.Model):
     @property
     def is_overdue(self) -> bool:
         return not self.is_done and self.due_on < timezone.localdate()
+
+    @property
+    def drafts_a_note(self) -> bool:
+        """The step is a note to someone: "Draft the note" can write it."""
+        return self.suggestion_code in NOTE_CODES
 
     def earlier_twin(self) -> "FollowUp | None":
         """The same form's follow-up, or the same open step accepted from a suggestion."""
@@ -577,11 +596,24 @@ class DebriefView(models.Model):
     )
     viewed_at = models.DateTimeField(auto_now_add=True)
 
+    # Reloading the review page within this window is the same visit, not a new one.
+    VISIT_WINDOW = datetime.timedelta(minutes=30)
+
     class Meta:
         ordering = ["-viewed_at"]
 
     def __str__(self):
         return f"Viewed by {self.coach or 'a former coach'} at {self.viewed_at:%d %b %Y %H:%M}"
+
+    @classmethod
+    def record(cls, debrief: Debrief, coach) -> None:
+        """Log that `coach` opened `debrief`, once per visit (one query on a reload)."""
+        since = timezone.now() - cls.VISIT_WINDOW
+        if not cls.objects.filter(debrief=debrief, coach=coach, viewed_at__gte=since).exists():
+            cls.objects.create(debrief=debrief, coach=coach)
+
+
+WORDS_PER_MINUTE = 130  # an unhurried speaking pace, for the stump speech's length
 
 
 class PackageQuerySet(models.QuerySet):
@@ -647,6 +679,33 @@ class Package(models.Model):
     @property
     def has_stump_speech(self) -> bool:
         return any(getattr(self, name).strip() for name, _ in self.STUMP_SPEECH_PARTS)
+
+    @property
+    def speech_word_count(self) -> int:
+        """The words of the spoken parts ("how I can help you" is held in reserve)."""
+        return sum(len(getattr(self, name).split()) for name, _ in self.STUMP_SPEECH_PARTS
+                   if name != "how_i_can_help_you")
+
+    @property
+    def speaking_time(self) -> str:
+        """About how long the stump speech takes to say, at `WORDS_PER_MINUTE`."""
+        seconds = round(self.speech_word_count * 60 / WORDS_PER_MINUTE)
+        minutes, seconds = divmod(seconds, 60)
+        if not minutes:
+            return f"about {seconds} s"
+        return f"about {minutes} min {seconds} s" if seconds else f"about {minutes} min"
+
+    def note_competency_usage(self, competencies) -> None:
+        """Give each competency `uses`: the cited competencies of the owner's saved
+        debriefs with the same name (any case), newest first. One query."""
+        cited = CompetencyCited.objects.filter(
+            debrief__owner_id=self.owner_id, debrief__is_draft=False
+        ).select_related("debrief__meeting__contact").order_by("-debrief__meeting__starts_at")
+        by_name: dict[str, list] = {}
+        for row in cited:
+            by_name.setdefault(row.name.strip().casefold(), []).append(row)
+        for competency in competencies:
+            competency.uses = by_name.get(competency.name.strip().casefold(), [])
 
     @property
     def question_list(self) -> list[str]:
@@ -731,3 +790,41 @@ class CoreCompetency(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DigestSent(models.Model):
+    """A client's daily digest that went out: at most one per client per day, so running
+    the digest again (a second worker, a retried task, cron firing twice) sends nothing
+    twice."""
+
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "day"], name="one_digest_per_client_per_day"),
+        ]
+
+    def __str__(self):
+        return f"digest for {self.client_id} on {self.day}"
+
+    @classmethod
+    def send_once(cls, client, day: datetime.date, subject: str, body: str) -> bool:
+        """Send `client` their digest for `day` unless it went out already; True if sent.
+
+        The record and the email share one transaction: a second worker sending the same
+        digest waits on the unique constraint until the first commits, then skips it; a
+        worker killed before committing leaves no record, so the next run sends it.
+        (Only a crash between the mail server accepting and the commit could send twice.)
+        """
+        if cls.objects.filter(client=client, day=day).exists():
+            return False
+        try:
+            with transaction.atomic():
+                cls.objects.create(client=client, day=day)
+                send_mail(subject, body, None, [client.email])
+        except IntegrityError:
+            return False
+        return True

@@ -8,6 +8,7 @@ from .views import (
     home,
     meetings,
     method,
+    notes,
     package,
 )
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("meetings/<int:pk>/suggestions/dismiss/", debrief_form.suggestion_dismiss,
          name="suggestion_dismiss"),
     path("meetings/<int:pk>/referrals/", debrief_form.referral_add, name="referral_add"),
+    path("meetings/<int:pk>/notes/<slug:code>/", notes.meeting_note, name="meeting_note"),
     path("suggestions/accept/", home.network_suggestion_accept,
          name="network_suggestion_accept"),
     path("suggestions/dismiss/", home.network_suggestion_dismiss,
@@ -39,6 +41,7 @@ urlpatterns = [
     path("follow-ups/", follow_ups.follow_up_list, name="follow_up_list"),
     path("follow-ups/new/", follow_ups.follow_up_create, name="follow_up_create"),
     path("follow-ups/<int:pk>/toggle/", follow_ups.follow_up_toggle, name="follow_up_toggle"),
+    path("follow-ups/<int:pk>/note/", notes.follow_up_note, name="follow_up_note"),
     path("calendar/<uuid:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("calendar/reset/", calendar.calendar_reset, name="calendar_reset"),
     path("account/data/", account_data.account_data, name="account_data"),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from ..notes import NOTE_CODES
+
 CODES = (
     "treat-as-informational",
     "prepare-job-interview",
@@ -76,6 +78,11 @@ class Suggestion:
         """The step as text, as the Accept and Dismiss forms post it back."""
         code, contact_id, meeting_id = self.step
         return f"{code}:{contact_id or ''}:{meeting_id or ''}"
+
+    @property
+    def drafts_a_note(self) -> bool:
+        """The step is a note to someone: "Draft the note" can write it."""
+        return self.code in NOTE_CODES
 
     @property
     def step(self) -> Step:

@@ -19,6 +19,7 @@ from contacts.views import tiers_board_context
 from ..coaching import contacts_visible_to_coach, with_coaching_figures
 from ..flags import flags_for
 from ..models import Comment, CompetencyCited, Debrief, DebriefView
+from ..progress import SPARK_WEEKS, client_sparklines, needs_attention
 from ..suggestions import suggestions_for
 from .comments import build_thread
 from .common import shared_debriefs
@@ -41,6 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     clients = clients.order_by("-open_flags", "-awaiting_review", "first_name", "last_name", "pk")
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    sparklines = client_sparklines(coach, [client.pk for client in page.object_list])
+    for client in page.object_list:
+        client.sparkline = sparklines[client.pk]
 
     queue = shared_debriefs(coach).review_queue()
     queue_page = list(queue[: QUEUE_SHOWN + 1])
@@ -75,6 +79,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "queue_total": queue_total,
             "replies": replies,
             "open_invitations": coach.invitations.open().count(),
+            "attention": needs_attention(coach),
+            "spark_weeks": SPARK_WEEKS,
         },
     )
 
@@ -120,7 +126,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     debrief = get_object_or_404(
         shared_debriefs(coach).with_flags().select_related("reviewed_by"), pk=pk
     )
-    DebriefView.objects.create(debrief=debrief, coach=coach)
+    DebriefView.record(debrief, coach)
     queue = Debrief.objects.shared_with_coach(coach).review_queue()
     next_pk = queue.exclude(pk=debrief.pk).values_list("pk", flat=True).first()
     context = {

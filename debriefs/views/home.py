@@ -13,6 +13,7 @@ from accounts.permissions import client_required
 from contacts.models import Contact
 
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting
+from ..progress import ROLLING_MEETINGS, activity_chart, network_chart, reading, weekly_progress
 from ..suggestions import FOLLOW_UP, network_suggestions_for
 from .common import SUGGESTIONS_MORE, SUGGESTIONS_SHOWN, find_suggestion
 
@@ -34,7 +35,13 @@ def home(request: HttpRequest) -> HttpResponse:
         f"{contacts.filter(referred_in__isnull=False).count() / held:.1f}" if held else "–"
     )
     suggestions = network_suggestions_for(user, today)
+    weeks = weekly_progress(user, today)
     context = {
+        "progress_weeks": weeks,
+        "progress_reading": reading(weeks),
+        "network_chart": network_chart(weeks),
+        "activity_chart": activity_chart(weeks),
+        "rolling_meetings": ROLLING_MEETINGS,
         "overdue": list(follow_ups.overdue(today)),
         "due_today": list(follow_ups.due_today(today)),
         "due_soon": list(follow_ups.due_soon(today)),

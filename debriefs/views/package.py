@@ -36,6 +36,7 @@ def package_edit(request: HttpRequest) -> HttpResponse:
         form = PackageForm(instance=package)
         formset = core_competency_formset(package=package)
     competencies = [f.instance for f in formset.initial_forms]
+    package.note_competency_usage(competencies)
     context = {
         "package": package, "form": form, "formset": formset, "saved": saved,
         "saved_at": timezone.localtime(), "gaps": package.gaps(competencies),

@@ -152,7 +152,7 @@ def test_the_coach_home_uses_a_fixed_number_of_queries(
     make_clients(carol, size)
     client.force_login(carol)
     client.get(reverse("coach:home"))  # warm the session
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):  # 4 of them: sparklines and "needs attention"
         response = client.get(reverse("coach:home"))
     assert len(response.context["page"].object_list) == size + 1  # and alice
 
@@ -267,3 +267,12 @@ def test_the_queue_shows_the_first_twenty_and_counts_them_all(client, alice, car
     assert len(response.context["queue"]) == 20
     assert response.context["queue_total"] == 22
     assert "22 to review" in response.content.decode()
+
+
+def test_the_coachs_figures_say_they_count_shared_meetings_only(client, alice, carol):
+    client.force_login(carol)
+    home = client.get(reverse("coach:home")).text
+    detail = client.get(reverse("coach:client_detail", args=[alice.pk])).text
+    assert "Referrals per shared meeting" in home and "private debriefs are left out" in home
+    assert "Referrals per shared meeting" in detail
+    assert "Deepest tier" in home and "Deepest tier in their network" in detail

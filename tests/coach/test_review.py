@@ -2,9 +2,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from debriefs.models import Debrief, DebriefView
-from tests.factories import CommentFactory, DebriefFactory
+from tests.factories import CommentFactory, DebriefFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +31,10 @@ def test_the_coach_reads_the_debrief_with_its_flags(client, carol, flagged):
     assert "Mark reviewed" in html
 
 
-def test_each_opening_by_the_coach_is_logged(client, carol, flagged):
+def test_opening_by_the_coach_is_logged_for_the_client_to_see(client, carol, flagged):
     client.force_login(carol)
     client.get(reverse("coach:review", args=[flagged.pk]))
-    client.get(reverse("coach:review", args=[flagged.pk]))
-    assert DebriefView.objects.filter(debrief=flagged, coach=carol).count() == 2
+    assert DebriefView.objects.filter(debrief=flagged, coach=carol).count() == 1
 
 
 def test_the_review_page_shows_the_engines_suggestions(client, carol, flagged):
@@ -148,3 +148,20 @@ def test_the_review_page_uses_a_fixed_number_of_queries(
     with django_assert_num_queries(14):
         response = client.get(reverse("coach:review", args=[flagged.pk]))
     assert len(response.context["thread"].comments) == comments * 2
+
+
+def test_reloading_the_review_page_logs_one_visit(client, alice, carol):
+    debrief = DebriefFactory(meeting=MeetingFactory(owner=alice))
+    client.force_login(carol)
+    for _ in range(3):
+        client.get(reverse("coach:review", args=[debrief.pk]))
+    assert DebriefView.objects.filter(debrief=debrief, coach=carol).count() == 1
+
+
+def test_a_later_visit_is_logged_again(client, alice, carol):
+    debrief = DebriefFactory(meeting=MeetingFactory(owner=alice))
+    client.force_login(carol)
+    client.get(reverse("coach:review", args=[debrief.pk]))
+    DebriefView.objects.update(viewed_at=timezone.now() - datetime.timedelta(hours=1))
+    client.get(reverse("coach:review", args=[debrief.pk]))
+    assert DebriefView.objects.filter(debrief=debrief, coach=carol).count() == 2

@@ -130,6 +130,27 @@ def test_home_uses_a_fixed_number_of_queries(client, alice, django_assert_max_nu
                        status_changed_at=timezone.now() - datetime.timedelta(days=9))
         FollowUpFactory(owner=alice, contact=referrer, due_on=today)
     client.force_login(alice)
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(22):  # 3 of them: the progress charts
         response = client.get(reverse("home"))
     assert response.text.count("data-follow-up=") == size
+
+
+def test_the_coming_week_group_holds_exactly_the_next_seven_days(client, alice):
+    today = timezone.localdate()
+    FollowUpFactory(owner=alice, title="Tomorrow thing", due_on=today + datetime.timedelta(1))
+    FollowUpFactory(owner=alice, title="Seventh day thing", due_on=today + datetime.timedelta(7))
+    FollowUpFactory(owner=alice, title="Eighth day thing", due_on=today + datetime.timedelta(8))
+    client.force_login(alice)
+    text = client.get(reverse("home")).text
+    coming = text.split("In the next 7 days")[1].split("</ul>")[0]
+    assert "Tomorrow thing" in coming and "Seventh day thing" in coming
+    assert "Eighth day thing" not in text
+    assert "Later this week" not in text
+
+
+def test_the_deepest_tier_is_labelled_as_the_networks_not_as_met(client, alice, lena):
+    ContactFactory(owner=alice, referred_by=lena)  # tier 2, never met
+    client.force_login(alice)
+    text = client.get(reverse("home")).text
+    assert "Deepest tier in your network" in text
+    assert "Highest tier reached" not in text
