@@ -77,6 +77,8 @@ PUBLIC = {
     "debriefs:calendar_feed": "alice's calendar link",
     # The method in plain words: the same page for everyone, no user data.
     "debriefs:method": None,
+    # The load balancer's health check: the app's and the database's state, no user data.
+    "healthz": None,
 }
 # Any signed-in user, on their own account.
 SIGNED_IN = {
@@ -93,12 +95,13 @@ CLIENT_OWN = {
     "contacts:list": None,
     "contacts:create": None,
     "contacts:validate": None,
-    "contacts:referrer_options": None,
+    "contacts:picker": "contacts picker",  # the kind of picker, not an object
     "contacts:tiers": None,
     "contacts:import": None,
     "contacts:import_confirm": None,
     "contacts:export_csv": None,
     "contacts:export_vcard": None,
+    "contacts:export_google_csv": None,
     "debriefs:meeting_list": None,
     "debriefs:meeting_create": None,
     "debriefs:network_suggestion_accept": None,
@@ -131,6 +134,8 @@ CLIENT_OBJECT = {
     "debriefs:suggestion_dismiss": "meeting",
     "debriefs:referral_add": "meeting",
     "debriefs:follow_up_toggle": "follow_up",
+    "debriefs:meeting_note": "meeting thank-you note",
+    "debriefs:follow_up_note": "follow_up",
 }
 # Alice, her debrief, or her coach's invitation, by id: carol only.
 COACH_OBJECT = {
@@ -265,6 +270,8 @@ def build_world() -> dict:
         "follow_up": follow_up, "core_competency": core_competency, "invitation": invitation,
         "ingrid": ingrid, "charlies_meeting": charlies_meeting,
         # URL arguments that are not ids.
+        "contacts picker": ["contacts"],
+        "meeting thank-you note": [meeting.pk, "send-thank-you"],
         "spent invitation link": [spent.token],
         "alice's calendar link": [alice.calendar_token],
         "password reset link with a wrong token": [
@@ -482,6 +489,7 @@ WRITES = {
     "debriefs:package": "alice",
     "debriefs:follow_up_create": "alice",
     "debriefs:follow_up_toggle": "alice",
+    "debriefs:meeting_note": "alice",
     "debriefs:calendar_reset": "alice",
     "debriefs:account_delete": "alice",
 }
@@ -647,8 +655,8 @@ def test_the_client_page_links_a_debrief_only_when_the_coach_may_read_it(
 # and how the page shows that it used alice's.
 QUERY_IDS = [
     ("contacts:create", "get", "referred_by", "lena", "ingrid", 200, 'value="{pk}" selected'),
-    ("contacts:referrer_options", "get", "referred_by", "lena", "ingrid", 200,
-     'value="{pk}" selected'),
+    ("contacts:picker", "get", "selected", "lena", "ingrid", 200,
+     'data-value="{pk}" aria-selected="true"'),
     ("debriefs:meeting_create", "get", "contact", "lena", "ingrid", 200,
      'value="{pk}" selected'),
     ("debriefs:follow_up_create", "get", "meeting", "meeting", "charlies_meeting", 404,

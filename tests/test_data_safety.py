@@ -32,6 +32,7 @@ from debriefs.models import (
     CoreCompetency,
     Debrief,
     DebriefView,
+    DigestSent,
     DismissedSuggestion,
     FollowUp,
     Package,
@@ -403,6 +404,7 @@ def a_client_with_everything(client_user, coach, tag: str):
                                        contact=contact, meeting=meeting)
     InvitationFactory(coach=coach, email=client_user.email, accepted_at=timezone.now(),
                       accepted_by=client_user)
+    DigestSent.objects.create(client=client_user, day=timezone.localdate())
     return debrief
 
 

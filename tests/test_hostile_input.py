@@ -202,7 +202,8 @@ def test_a_referrer_deleted_by_another_request_is_a_form_error_on_referred_by(cl
 def test_a_nul_byte_in_the_referrer_search_finds_nothing_special(client, alice):
     ContactFactory(owner=alice, name="Sarah Chen")
     client.force_login(alice)
-    response = client.get(reverse("contacts:referrer_options"), {"referrer_search": "\x00"})
+    response = client.get(reverse("contacts:picker", args=["contacts"]),
+                          {"referred_by_search": "\x00"})
     assert response.status_code == 200 and "Sarah Chen" in response.content.decode()
 
 
@@ -225,8 +226,9 @@ def test_a_strange_contact_number_in_a_query_is_ignored(client, alice, value):
     ContactFactory(owner=alice, name="Sarah Chen")
     client.force_login(alice)
     for url, param in [(reverse("contacts:create"), "referred_by"),
-                       (reverse("contacts:referrer_options"), "contact"),
-                       (reverse("contacts:referrer_options"), "referred_by"),
+                       (reverse("contacts:picker", args=["contacts"]), "exclude"),
+                       (reverse("contacts:picker", args=["contacts"]), "selected"),
+                       (reverse("contacts:picker", args=["meetings"]), "exclude"),
                        (reverse("debriefs:meeting_create"), "contact"),
                        (reverse("debriefs:follow_up_create"), "meeting")]:
         assert client.get(url, {param: value}).status_code == 200, (url, param)

@@ -25,6 +25,8 @@ PUBLIC = {
     "accounts:invitation",
     # The method in plain words: general reading, no user data.
     "debriefs:method",
+    # The load balancer's health check: up or not, no user data.
+    "healthz",
 }
 
 SAMPLE_VALUES = {"int": "1", "str": "sample", "slug": "sample", "path": "sample", "uuid": None}

@@ -346,13 +346,14 @@ def test_the_contact_list_answers_any_query(client, alice, params, htmx):
 
 @PROPERTY
 @given(params=st.fixed_dictionaries(
-    {}, optional={"referrer_search": any_value, "contact": any_value,
-                  "referred_by": any_value}))
-@example(params=hostile(["referrer_search", "contact", "referred_by"]))
-@example(params={"contact": "²", "referred_by": "²"})
+    {}, optional={"referred_by_search": any_value, "exclude": any_value,
+                  "selected": any_value, "referred_by": any_value}))
+@example(params=hostile(["referred_by_search", "exclude", "selected", "referred_by"]))
+@example(params={"exclude": "²", "selected": "²", "referred_by": "²"})
 def test_the_contact_pages_answer_any_query(client, alice, params):
     client.force_login(alice)
-    assert_answers(client.get(reverse("contacts:referrer_options"), params))
+    assert_answers(client.get(reverse("contacts:picker", args=["contacts"]), params))
+    assert_answers(client.get(reverse("contacts:picker", args=["meetings"]), params))
     assert_answers(client.get(reverse("contacts:create"), params))
 
 

@@ -82,6 +82,16 @@ def test_the_client_sees_the_coachs_comment_on_the_meeting_page(client, alice, c
     assert "Reply to your coach" in html
 
 
+def test_before_any_comment_the_client_writes_rather_than_replies(client, alice, carol,
+                                                                  debrief):
+    client.force_login(alice)
+    html = client.get(
+        reverse("debriefs:meeting_detail", args=[debrief.meeting_id])
+    ).content.decode()
+    assert "Write to your coach" in html
+    assert "Reply to your coach" not in html
+
+
 def test_the_client_sees_when_the_coach_viewed_the_debrief(client, alice, carol, debrief):
     view = DebriefView.objects.create(debrief=debrief, coach=carol)
     client.force_login(alice)

@@ -49,7 +49,7 @@ def test_the_headline_figures(alice, network):
 def test_the_board_page_shows_figures_columns_and_tree(client, alice, network):
     client.force_login(alice)
     html = client.get(URL).content.decode()
-    assert "Highest tier reached" in html and "Tier 3" in html
+    assert "Deepest tier in the network" in html and "Tier 3" in html
     assert 'class="referral-tree"' in html
     assert f'href="/contacts/{network["grace"].pk}/"' in html
     assert "your longest chain, from Sarah Chen to Grace Liu" in html

@@ -184,3 +184,20 @@ def test_an_htmx_search_also_updates_the_sort_it_switched_to(client, alice, netw
     assert '<option value="relevance" selected>' in html
     unchanged = client.get(URL, {"q": "sarah", "sort": "tier"}, HTTP_HX_REQUEST="true")
     assert 'id="id_sort"' not in unchanged.content.decode()
+
+
+def test_import_and_export_sit_beside_add_a_contact_on_a_non_empty_list(client, alice,
+                                                                        network):
+    client.force_login(alice)
+    html = client.get(URL).text
+    header = html.split('class="page-header"')[1].split("</div>\n</div>")[0]
+    assert "Add a contact" in header
+    assert reverse("contacts:import") in header
+    assert reverse("contacts:export_csv") in header and reverse("contacts:export_vcard") in header
+
+
+def test_an_empty_list_offers_adding_and_importing_but_nothing_to_export(client, alice):
+    client.force_login(alice)
+    html = client.get(URL).text
+    assert reverse("contacts:import") in html
+    assert reverse("contacts:export_csv") not in html
