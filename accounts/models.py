@@ -2,7 +2,7 @@ import datetime
 import uuid
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.contrib.sessions.base_session import AbstractBaseSession
+from django.contrib.sessions.base_session import AbstractBaseSession, BaseSessionManager
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -222,6 +222,12 @@ INVITATION_STATE_MESSAGES = {
 }
 
 
+class SessionManager(BaseSessionManager):
+    def get_queryset(self):
+        # The signed-in user comes with its session, in one query (accounts/sessions.py).
+        return super().get_queryset().select_related("user")
+
+
 class Session(AbstractBaseSession):
     """A session kept in the database with the user it signs in, so that every session of
     a user can be ended at once, server-side (password change or reset, account deletion).
@@ -230,6 +236,8 @@ class Session(AbstractBaseSession):
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+
+    objects = SessionManager()
 
     def __str__(self):
         return f"Session of user {self.user_id or '-'}"

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .backends import BACKEND
 from .forms import InvitationForm, ProfileForm, QueuedPasswordResetForm, SignupForm
 from .models import Invitation, InvitationError, Session
 from .permissions import client_required, coach_required
@@ -45,7 +46,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND)
         messages.success(request, "Welcome! Your account is ready.")
         return redirect(next_url or "home")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})

@@ -57,7 +57,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user loaded by the session's own query (accounts/backends.py).
+    "accounts.backends.AuthenticationMiddleware",
     # Right after the user is known: a database outage answers 503 (config/errors.py).
     "config.errors.DatabaseUnavailableMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -113,7 +114,7 @@ AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.SessionUserBackend",
 ]
 
 # Sessions live in the database (every app server sees them), with their user, so all of

@@ -6,6 +6,7 @@ import datetime
 import logging
 
 import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import reverse
@@ -29,6 +30,35 @@ def signed_in(user) -> Client:
 def test_a_session_is_stored_with_its_user(alice):
     browser = signed_in(alice)
     assert Session.objects.get(session_key=browser.session.session_key).user == alice
+
+
+def test_a_signed_in_request_reads_its_session_and_user_in_one_query(
+    alice, django_assert_num_queries
+):
+    browser = signed_in(alice)
+    with django_assert_num_queries(1):
+        # Logging out wants a POST: a GET renders nothing but still reads who is signed in.
+        response = browser.get(reverse("accounts:logout"))
+    assert response.status_code == 405
+    assert response.wsgi_request.user == alice
+
+
+def test_a_session_signed_in_through_djangos_own_backend_stays_signed_in(alice):
+    browser = signed_in(alice)
+    session = browser.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    response = browser.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user == alice
+    assert browser.session[BACKEND_SESSION_KEY] == "accounts.backends.SessionUserBackend"
+
+
+def test_a_deactivated_user_is_signed_out_although_the_session_loaded_them(alice):
+    browser = signed_in(alice)
+    alice.is_active = False
+    alice.save()
+    assert browser.get(reverse("home")).status_code == 302
 
 
 def test_logging_out_deletes_the_session_on_the_server(alice):

@@ -51,7 +51,7 @@ def two_servers(transactional_db):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out while the server starts
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
