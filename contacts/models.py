@@ -1,13 +1,21 @@
 import datetime
+import re
 import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, connections, models, transaction
 from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Concat, Lower, Replace
 from django.utils import timezone
 
 from .outreach import (
@@ -25,9 +33,60 @@ def _lock_owner(owner_id: int) -> None:
     list(get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk"))
 
 
-class ArrayToString(Func):
-    function = "array_to_string"
+# The trigram index migration 0005 adds where the server has pg_trgm.
+TRIGRAM_INDEX = "contact_search_text_trgm"
+_trigram_index: dict[str, bool] = {}
+
+
+def has_trigram_index(using: str = "default") -> bool:
+    """Whether this database has the trigram index on `search_text` (so pg_trgm too).
+
+    Asked once per process and database: the embedded PostgreSQL of a fresh machine has no
+    pg_trgm, and there the search falls back to the full-text vector with prefixes.
+    """
+    database = connections[using]
+    name = database.settings_dict["NAME"]
+    if name not in _trigram_index:
+        with database.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [TRIGRAM_INDEX])
+            _trigram_index[name] = cursor.fetchone()[0]
+    return _trigram_index[name]
+
+
+class TagsText(Func):
+    """The tags as one string. `array_to_string` is only STABLE, which a generated column
+    refuses, so this calls the IMMUTABLE wrapper migration 0005 creates."""
+
+    function = "contacts_tags_text"
     output_field = models.TextField()
+
+
+def _searched_text():
+    """Every searched field in one lower-case string (the trigram index's column)."""
+    parts = []
+    for name in SEARCHED_FIELDS:
+        parts += [F(name), Value(" ")]
+    return Lower(Concat(*parts, TagsText("tags"), output_field=models.TextField()))
+
+
+def _search_document():
+    """The full-text document: name (A), organisation, role, field and tags (B), notes
+    and how-we-met (C), the email's parts (D), so "sarah" finds sarah@medwise.com."""
+    return (
+        SearchVector("name", weight="A", config="english")
+        + SearchVector("organisation", "role_title", "field", TagsText("tags"), weight="B",
+                       config="english")
+        + SearchVector("notes", "how_we_met", weight="C", config="english")
+        + SearchVector(Replace(F("email"), Value("@"), Value(" ")), weight="D",
+                       config="english")
+    )
+
+
+def _prefix_query(words: list[str]) -> SearchQuery:
+    """Every word as a prefix of a word of the document ("medw" finds "Medwise")."""
+    tokens = re.findall(r"\w+", " ".join(words))[:16]
+    return SearchQuery(" & ".join(f"{token}:*" for token in tokens), search_type="raw",
+                       config="english")
 
 
 class ContactQuerySet(models.QuerySet):
@@ -66,19 +125,20 @@ class ContactQuerySet(models.QuerySet):
         email, how-we-met, notes or tags (so "med" finds "Medwise" while typing), or when the
         whole query matches PostgreSQL's English full-text search (so "consultants" finds
         "consulting"). Names that start with the query rank first.
+
+        Both read stored columns with GIN indexes: `search_text` (trigrams) and
+        `search_document`. Without pg_trgm (the embedded server), a word matches as the
+        start of a word of the document instead of anywhere in the text.
         """
         words = query.split()[:8]
         if not words:
             return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
-        every_word = Q()
-        for word in words:
-            any_field = Q(tags_text__icontains=word)
-            for name in SEARCHED_FIELDS:
-                any_field |= Q(**{f"{name}__icontains": word})
-            every_word &= any_field
-        vector = SearchVector("name", weight="A", config="english") + SearchVector(
-            "organisation", "role_title", "field", "tags_text", weight="B", config="english"
-        ) + SearchVector("notes", "how_we_met", weight="C", config="english")
+        if has_trigram_index(self.db):
+            every_word = Q()
+            for word in words:
+                every_word &= Q(search_text__contains=word.lower())
+        else:
+            every_word = Q(search_document=_prefix_query(words))
         text_query = SearchQuery(query, search_type="websearch", config="english")
         name_boost = Case(
             When(name__istartswith=query, then=Value(2)),
@@ -86,10 +146,8 @@ class ContactQuerySet(models.QuerySet):
             default=Value(0),
             output_field=IntegerField(),
         )
-        return (
-            self.annotate(tags_text=ArrayToString(F("tags"), Value(" ")), document=vector)
-            .filter(every_word | Q(document=text_query))
-            .annotate(rank=name_boost + SearchRank(vector, text_query))
+        return self.filter(every_word | Q(search_document=text_query)).annotate(
+            rank=name_boost + SearchRank(F("search_document"), text_query)
         )
 
     def submitted_with(self, token) -> "Contact | None":
@@ -101,11 +159,16 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(submission_token=token).first()
 
     def tag_names(self) -> list[str]:
-        """Every tag used in these contacts, sorted, in one query."""
-        return sorted(
-            {tag for tags in self.order_by().values_list("tags", flat=True) for tag in tags},
-            key=str.casefold,
+        """Every tag used in these contacts, sorted, in one aggregate query (the database
+        unnests the arrays; only the distinct tags travel)."""
+        tags = (
+            self.order_by()
+            .annotate(tag=Func(F("tags"), function="unnest",
+                               output_field=models.CharField()))
+            .values_list("tag", flat=True)
+            .distinct()
         )
+        return sorted(tags, key=str.casefold)
 
     def ancestors_of(self, contact: "Contact") -> list["Contact"]:
         """The referrers from `contact` up to tier 1, nearest first, in one query."""
@@ -258,14 +321,31 @@ class Contact(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by PostgreSQL on every write (save, update, bulk_create, import): the search
+    # reads these through GIN indexes instead of recomputing them for every row.
+    search_document = models.GeneratedField(
+        expression=_search_document(), output_field=SearchVectorField(), db_persist=True
+    )
+    search_text = models.GeneratedField(
+        expression=_searched_text(), output_field=models.TextField(), db_persist=True
+    )
 
     objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["owner", "tier"]),
+            # Counts per tier, and the newest change the cached tag list is checked against.
+            models.Index(fields=["owner", "tier", "updated_at"], name="contact_owner_tier"),
             models.Index(fields=["owner", "status"]),
+            # The list's default order, a page at a time.
+            models.Index(fields=["owner", "name", "id"], name="contact_owner_name"),
+            # The board's columns: the first people of each tier and status by name.
+            models.Index(F("owner"), F("tier"), F("status"), Lower("name"), F("id"),
+                         name="contact_board_column"),
+            # The people someone referred, by name (tree branches, the detail page).
+            models.Index(fields=["referred_by", "name", "id"], name="contact_referrals"),
+            GinIndex(fields=["search_document"], name="contact_search_document"),
         ]
         constraints = [
             models.UniqueConstraint(

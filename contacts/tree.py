@@ -1,7 +1,9 @@
 """Layout of the referral tree drawn on the tiers board (a pure function, no database).
 
 `layout_referral_tree(people)` takes plain rows (id, name, organisation, tier, status,
-referred_by_id) and returns where to draw each person. Steps:
+referred_by_id, and optionally referral_count: how many people they referred, drawn or not)
+and returns where to draw each person. The board passes only the branch it draws
+(`contacts.views.tiers_board_context`); the rest opens a branch at a time. Steps:
 
 1. Link each person to their referrer. People nobody referred who have not referred anyone
    either are left out of the drawing (they are counted, and listed in the tier columns).
@@ -12,7 +14,7 @@ referred_by_id) and returns where to draw each person. Steps:
 4. Place the people: one column per level (tier 1 on the left, like the board's columns),
    one row per leaf; a referrer sits on the row of their first referral, so an unbranched
    chain reads as one line, "A - B - C", and each further referral starts a row below.
-5. Mark the key path: the chain from tier 1 to the deepest person.
+5. Mark the key path: the chain from tier 1 to `key_id` (default: the deepest person).
 
 The drawing is nested `<g>` groups (a person's group contains the people they referred), so
 CSS `:hover` / `:focus-within` on a person lights up the whole path from tier 1 to them.
@@ -51,6 +53,11 @@ class TreeNode:
     edge: str = ""  # SVG path from the referrer to this person
     on_key_path: bool = False
     closes: range = range(0)  # how many </g> follow this person in document order
+    referral_count: int = 0  # people this person referred, drawn or not
+
+    @property
+    def undrawn_referrals(self) -> int:
+        return max(self.referral_count - len(self.children), 0)
 
     @property
     def label(self) -> str:
@@ -86,12 +93,14 @@ class ReferralTree:
         return len(self.nodes)
 
 
-def layout_referral_tree(people: list[dict], max_nodes: int = DEFAULT_MAX_NODES) -> ReferralTree:
+def layout_referral_tree(people: list[dict], max_nodes: int = DEFAULT_MAX_NODES,
+                         key_id: int | None = None) -> ReferralTree:
     nodes = {
         p["id"]: TreeNode(
             id=p["id"], name=p["name"], organisation=p.get("organisation", ""),
             tier=p["tier"], status=p.get("status", ""),
             status_label=p.get("status_label", ""), referred_by_id=p.get("referred_by_id"),
+            referral_count=p.get("referral_count", 0),
         )
         for p in people
     }
@@ -103,7 +112,11 @@ def layout_referral_tree(people: list[dict], max_nodes: int = DEFAULT_MAX_NODES)
         else:
             node.parent = parent
             parent.children.append(node)
-    roots, unconnected = [r for r in roots if r.children], sum(1 for r in roots if not r.children)
+    # A root stays when it referred someone, drawn or not (the branch can be opened).
+    roots, unconnected = (
+        [r for r in roots if r.children or r.referral_count],
+        sum(1 for r in roots if not r.children and not r.referral_count),
+    )
 
     # Depths and heights (iteratively: chains can be long).
     order = _preorder(roots, key=lambda n: n.id)
@@ -151,7 +164,8 @@ def layout_referral_tree(people: list[dict], max_nodes: int = DEFAULT_MAX_NODES)
 
     key_path: list[TreeNode] = []
     if order:
-        deepest = max(order, key=lambda n: (n.depth, -n.row))
+        drawn = {n.id: n for n in order}
+        deepest = drawn.get(key_id) or max(order, key=lambda n: (n.depth, -n.row))
         current = deepest
         while current is not None:
             current.on_key_path = True

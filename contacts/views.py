@@ -1,10 +1,14 @@
+import datetime
 import io
 import uuid
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db import connection
+from django.db.models import CharField, Count, Exists, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -37,10 +41,13 @@ from .transfer import (
 from .tree import layout_referral_tree
 
 PAGE_SIZE = 25
+TAG_CACHE_SECONDS = 3600
 # Shown side by side with the typed input when an edit meets a newer save.
 CONFLICT_FIELDS = ("name", "organisation", "role_title", "field", "email", "phone",
                    "linkedin_url", "how_we_met", "status", "responsiveness", "tags", "notes")
 COLUMN_LIMIT = 12  # people listed per tier column on the board before "N more"
+TREE_ROOT_LIMIT = 20  # tier-1 people who referred someone, drawn before "open a branch"
+TREE_BRANCH_LIMIT = 12  # people drawn under each person on the opened path
 IMPORT_SESSION_KEY = "contacts_import"
 # On the board, the people who need something from the client come first in each column.
 BOARD_STATUS_ORDER = [
@@ -67,21 +74,28 @@ def _contact(request: HttpRequest, pk: int) -> Contact:
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
     contacts = Contact.objects.for_user(request.user)
-    tier_counts = dict(
-        contacts.order_by().values_list("tier").annotate(n=Count("pk")).values_list("tier", "n")
+    by_tier = list(
+        contacts.order_by().values("tier").annotate(n=Count("pk"), latest=Max("updated_at"))
     )
+    tier_counts = {row["tier"]: row["n"] for row in by_tier}
+    total = sum(tier_counts.values())
+    latest = max((row["latest"] for row in by_tier), default=None)
     form = ContactFilterForm(
-        request.GET, tiers=sorted(tier_counts), tags=contacts.tag_names()
+        request.GET, tiers=sorted(tier_counts),
+        tags=_tag_names(request.user, contacts, total, latest),
     )
     results = form.filter(contacts.select_related("referred_by"))
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(results, PAGE_SIZE)
+    if not form.is_filtered:
+        paginator.count = total  # known already: no second COUNT of the whole network
+    page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     for contact in page.object_list:
         contact.waited = contact.waiting_business_days(today)
     context = {
         "form": form,
         "page": page,
-        "total": sum(tier_counts.values()),
+        "total": total,
         "query_string": _query_string(request, exclude="page"),
         "second_person_days": NO_REPLY_SECOND_PERSON_BUSINESS_DAYS,
     }
@@ -99,6 +113,18 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         response["HX-Push-Url"] = reverse("contacts:list") + (f"?{clean}" if clean else "")
         return response
     return render(request, "contacts/list.html", context)
+
+
+def _tag_names(owner, contacts, total: int, latest) -> list[str]:
+    """The owner's tags for the filter, cached until a contact is added, changed or
+    deleted (every save moves `updated_at`, every add or delete the count): reading
+    every contact's tags costs more than the rest of the page at 20,000 contacts."""
+    key = f"contacts:tags:{owner.pk}:{total}:{latest.isoformat() if latest else ''}"
+    tags = cache.get(key)
+    if tags is None:
+        tags = contacts.tag_names()
+        cache.set(key, tags, TAG_CACHE_SECONDS)
+    return tags
 
 
 def _query_string(request: HttpRequest, exclude: str) -> str:
@@ -340,8 +366,17 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Tiers board
 
 
-def tiers_board_context(owner, contacts=None) -> dict:
-    """Everything `contacts/partials/_tiers_board.html` needs, for any owner, in 2 queries.
+def tiers_board_context(owner, contacts=None, open_pk: int | None = None) -> dict:
+    """Everything `contacts/partials/_tiers_board.html` needs, for any owner, in 3 queries
+    whatever the size of the network: what the board shows, never everyone.
+
+    1. One aggregate per tier: the counts of each column and status, the headline figures
+       and how many people are in referral chains.
+    2. The key path (tier 1 down to the deepest person) and the path to the opened person
+       (`open_pk`, from `?open=`), one recursive query up the referrers.
+    3. The rows drawn, in one UNION: the first people of each column, the tier-1 people
+       who referred someone, the people on those paths and the people each of them
+       referred (the branch opened), each with how many people they referred.
 
     The coach's read-only view of a client's board uses it too (with `read_only=True`),
     passing `contacts`: the owner's contacts narrowed to what the coach may see.
@@ -349,67 +384,183 @@ def tiers_board_context(owner, contacts=None) -> dict:
     status_labels = dict(Contact.Status.choices)
     if contacts is None:
         contacts = Contact.objects.for_user(owner)
-    people = list(
-        contacts
-        .order_by("name", "pk")
-        .values("id", "name", "organisation", "role_title", "tier", "status",
-                "status_changed_at", "referred_by_id", "referred_in__status")
+    contacts = contacts.order_by()
+    held_meetings = Contact.held_meetings_of(owner)
+    # Counted by tier and status over an index; each figure the grouping cannot give is a
+    # subquery PostgreSQL runs once for the statement.
+    counts = list(
+        contacts.values("tier", "status").annotate(
+            count=Count("pk"),
+            waiting=_total(contacts.filter(status=Contact.Status.REACHED_OUT,
+                                           status_changed_at__lt=_no_reply_before())),
+            roots_with_referrals=_total(contacts.filter(tier=2), Count("referred_by",
+                                                                       distinct=True)),
+            at_meetings=_total(contacts.filter(referred_in__in=held_meetings.values("pk"))),
+            held=_total(held_meetings),
+        )
     )
-    held = Contact.held_meetings_of(owner).count()
-    today = timezone.localdate()
-    rank = {status: i for i, status in enumerate(BOARD_STATUS_ORDER)}
+    by_tier: dict[int, dict] = {}
+    for row in counts:
+        tier = by_tier.setdefault(row["tier"], {"count": 0})
+        tier["count"] += row["count"]
+        tier[f"status_{row['status']}"] = row["count"]
+    figures = counts[0] if counts else {
+        "waiting": 0, "roots_with_referrals": 0, "at_meetings": 0, "held": held_meetings.count()
+    }
+    highest = max(by_tier, default=0)
+    key_chain, open_chain = _chains(contacts, open_pk) if counts else ([], [])
+    rows = _board_rows(contacts, by_tier, key_chain, open_chain or key_chain) if counts else []
 
-    by_tier: dict[int, list[dict]] = {}
-    for person in people:
-        person["status_label"] = status_labels.get(person["status"], person["status"])
-        person["tier_class"] = f"tier-{min(person['tier'], 5)}"
-        by_tier.setdefault(person["tier"], []).append(person)
     columns = []
-    for tier in range(1, max(by_tier, default=0) + 1):
-        members = by_tier.get(tier, [])
-        statuses: dict[str, int] = {}
-        for person in members:
-            statuses[person["status"]] = statuses.get(person["status"], 0) + 1
-        shown = sorted(members, key=lambda p: (rank.get(p["status"], 99), p["name"].casefold()))
+    for tier in range(1, highest + 1):
+        row = by_tier.get(tier, {})
+        people = sorted(
+            (p for p in rows if p["part"] == "column" and p["tier"] == tier),
+            key=lambda p: (BOARD_STATUS_ORDER.index(p["status"]), p["name"].casefold(),
+                           p["id"]),
+        )
+        for person in people:
+            person["status_label"] = status_labels.get(person["status"], person["status"])
+        count = row.get("count", 0)
         columns.append({
             "tier": tier,
             "tier_class": f"tier-{min(tier, 5)}",
-            "count": len(members),
+            "count": count,
             "statuses": [
-                {"status": s, "label": status_labels[s], "count": statuses[s]}
-                for s in BOARD_STATUS_ORDER if statuses.get(s)
+                {"status": s, "label": status_labels[s], "count": row[f"status_{s}"]}
+                for s in BOARD_STATUS_ORDER if row.get(f"status_{s}")
             ],
-            "people": shown[:COLUMN_LIMIT],
-            "more": max(len(members) - COLUMN_LIMIT, 0),
+            "people": people,
+            "more": max(count - len(people), 0),
         })
 
-    waiting_reply = sum(
-        1 for p in people
-        if p["status"] == Contact.Status.REACHED_OUT
-        and business_days_between(timezone.localdate(p["status_changed_at"]), today)
-        >= NO_REPLY_SECOND_PERSON_BUSINESS_DAYS
-    )
-    referrals_at_meetings = sum(1 for p in people if p["referred_in__status"] == "held")
+    drawn = {p["id"]: p for p in rows if p["part"] == "tree"}
+    for person in drawn.values():
+        person["status_label"] = status_labels.get(person["status"], person["status"])
+    tree = layout_referral_tree(list(drawn.values()),
+                                key_id=key_chain[0] if key_chain else None)
+    # What the drawing leaves out, counted by the aggregate rather than by loading it.
+    roots_with_referrals = figures["roots_with_referrals"]
+    in_chains = sum(r["count"] for t, r in by_tier.items() if t > 1) + roots_with_referrals
+    tree.unconnected = by_tier.get(1, {}).get("count", 0) - roots_with_referrals
+    tree.hidden = max(in_chains - tree.shown, 0)
+
+    held, referrals_at_meetings = figures["held"], figures["at_meetings"]
     return {
         "board_owner": owner,
         "figures": {
-            "contacts": len(people),
-            "highest_tier": max(by_tier, default=0),
+            "contacts": sum(r["count"] for r in by_tier.values()),
+            "highest_tier": highest,
             "held": held,
             "referrals_at_meetings": referrals_at_meetings,
             "referrals_per_meeting": referrals_at_meetings / held if held else None,
-            "to_contact": sum(1 for p in people if p["status"] == Contact.Status.TO_CONTACT),
-            "waiting_reply": waiting_reply,
+            "to_contact": sum(r.get(f"status_{Contact.Status.TO_CONTACT}", 0)
+                              for r in by_tier.values()),
+            "waiting_reply": figures["waiting"],
         },
         "columns": columns,
-        "tree": layout_referral_tree(people),
+        "tree": tree,
+        "opened": open_chain[0] if open_chain else None,
     }
+
+
+def _total(queryset, aggregate=None):
+    """A subquery giving one figure over `queryset` (a row count by default)."""
+    return Coalesce(Subquery(
+        queryset.order_by().annotate(whole=Value(1)).values("whole")
+        .annotate(total=aggregate or Count("pk")).values("total")[:1]
+    ), 0)
+
+
+def _no_reply_before() -> datetime.datetime:
+    """The moment before which an outreach has waited the 3 business days of "write to a
+    second person" (the same rule as `Contact.waiting_business_days`, as a bound the
+    database can compare with)."""
+    today = timezone.localdate()
+    day = today
+    while business_days_between(day, today) < NO_REPLY_SECOND_PERSON_BUSINESS_DAYS:
+        day -= datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1),
+                                                         datetime.time.min))
+
+
+def _chains(contacts, open_pk: int | None) -> tuple[list[int], list[int]]:
+    """The ids from the deepest person (and from the opened one) up to tier 1, nearest
+    first, in one recursive query. Anyone a coach may see has referrers they may see too
+    (a person learnt privately hides their whole branch), so the walk up needs no filter."""
+    table = Contact._meta.db_table
+    anchors = {"key": contacts.order_by("-tier", "name", "pk").values("pk")[:1]}
+    if open_pk is not None:
+        anchors["open"] = contacts.filter(pk=open_pk).values("pk")
+    starts, params = [], []
+    for mark, queryset in anchors.items():
+        sql, query_params = queryset.query.sql_with_params()
+        starts.append(f"SELECT id, referred_by_id, %s, 0, ARRAY[id] FROM {table} "
+                      f"WHERE id IN ({sql})")
+        params += [mark, *query_params]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE chain(id, referred_by_id, mark, up, path) AS (
+                {" UNION ALL ".join(starts)}
+              UNION ALL
+                SELECT c.id, c.referred_by_id, chain.mark, chain.up + 1, chain.path || c.id
+                FROM {table} c JOIN chain ON c.id = chain.referred_by_id
+                WHERE NOT c.id = ANY(chain.path)
+            )
+            SELECT mark, id FROM chain ORDER BY mark, up
+            """,
+            params,
+        )
+        found = cursor.fetchall()
+    return ([pk for mark, pk in found if mark == "key"],
+            [pk for mark, pk in found if mark == "open"])
+
+
+def _board_rows(contacts, by_tier: dict, key_chain: list[int], opened: list[int]) -> list:
+    """Every row the board shows, in one UNION of small LIMITed queries (each served by
+    an index): `part` "column" or "tree"."""
+    fields = ("id", "name", "organisation", "role_title", "tier", "status", "referred_by_id",
+              "part", "referral_count")
+    referrals = Subquery(
+        contacts.filter(referred_by=OuterRef("pk")).order_by().values("referred_by")
+        .annotate(n=Count("pk")).values("n")
+    )
+
+    def part(queryset, name: str):
+        return queryset.annotate(
+            part=Value(name, output_field=CharField()),
+            referral_count=Coalesce(referrals, 0) if name == "tree" else Value(0),
+        ).values(*fields)
+
+    parts = []
+    for tier, row in by_tier.items():
+        wanted = COLUMN_LIMIT
+        for status in BOARD_STATUS_ORDER:  # the column's order: whom to act on first
+            take = min(row.get(f"status_{status}", 0), wanted)
+            if take:
+                parts.append(part(contacts.filter(tier=tier, status=status)
+                                  .order_by(Lower("name"), "pk")[:take], "column"))
+            wanted -= take
+    has_referred = Exists(contacts.filter(referred_by=OuterRef("pk")))
+    parts.append(part(contacts.filter(tier=1).filter(has_referred)
+                      .order_by("name", "pk")[:TREE_ROOT_LIMIT], "tree"))
+    parts.append(part(contacts.filter(pk__in=set(key_chain) | set(opened)), "tree"))
+    for referrer in opened:
+        parts.append(part(contacts.filter(referred_by=referrer)
+                          .order_by("name", "pk")[:TREE_BRANCH_LIMIT], "tree"))
+    return list(parts[0].union(*parts[1:], all=True).order_by())
 
 
 @client_required
 @require_GET
 def tiers(request: HttpRequest) -> HttpResponse:
-    context = tiers_board_context(request.user) | {"read_only": False}
+    opened = request.GET.get("open", "")
+    context = tiers_board_context(
+        request.user, open_pk=int(opened) if opened.isdecimal() and len(opened) < 19 else None
+    ) | {"read_only": False}
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "contacts/partials/_tiers_board.html#tree", context)
     return render(request, "contacts/tiers.html", context)
 
 

@@ -90,7 +90,7 @@ def test_the_board_uses_a_fixed_number_of_queries(client, alice, size,
         middle = ContactFactory(owner=alice, referred_by=root)
         ContactFactory.create_batch(8, owner=alice, referred_by=middle)
     MeetingFactory.create_batch(3, owner=alice, contact=roots[0])
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         tiers_board_context(alice)
     client.force_login(alice)
     with django_assert_max_num_queries(5):
@@ -109,7 +109,7 @@ def test_the_board_stays_usable_at_two_thousand_contacts(client, alice,
                     referred_by=previous[i % len(previous)] if previous else None)
             for i in range(size)
         )
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         board = tiers_board_context(alice)
     assert [column["count"] for column in board["columns"]] == sizes
     assert board["figures"]["contacts"] == 2000
@@ -118,8 +118,10 @@ def test_the_board_stays_usable_at_two_thousand_contacts(client, alice,
     html = response.content.decode()
     assert response.status_code == 200
     assert "Tier 6" in html and "and 88 more in tier 6" in html
-    assert html.count('class="node ') <= 400
-    assert "the 400 people on the longest chains" in html
+    drawn = html.count('class="node ')
+    assert drawn <= 20 + 6 + 6 * 12  # tier-1 referrers, the longest chain, its branches
+    # All 300 tier-1 people referred someone: 1,700 referred people and 300 referrers.
+    assert f"the tree shows {drawn} of the 2000 people in referral chains" in html
 
 
 # The tree layout (a pure function)
@@ -182,3 +184,50 @@ def test_a_large_tree_keeps_whole_chains_within_the_budget():
 def test_long_names_are_shortened_in_the_label():
     tree = layout_referral_tree([person(1, "A" * 40), person(2, "B", 1, 2)])
     assert len(tree.nodes[0].label) == 24 and tree.nodes[0].label.endswith("…")
+
+
+@pytest.fixture
+def wide_branch(alice):
+    """A tier-1 person who referred 30 people; two of them referred more."""
+    root = ContactFactory(owner=alice, name="Rosa Root")
+    referred = [ContactFactory(owner=alice, name=f"Branch {n:02d}", referred_by=root)
+                for n in range(30)]
+    for n in range(3):  # on the longest chain, which ends at Leaf 0
+        ContactFactory(owner=alice, name=f"Leaf {n}", referred_by=referred[5])
+    for n in range(2):
+        ContactFactory(owner=alice, name=f"Twig {n}", referred_by=referred[7])
+    return root, referred
+
+
+def test_the_tree_draws_only_the_first_people_of_a_branch_and_counts_the_rest(
+        client, alice, wide_branch):
+    client.force_login(alice)
+    html = client.get(URL).content.decode()
+    assert "Branch 11" in html and "Branch 12" not in html.replace("Branch 05", "")
+    assert "and 18 more referred" in html
+
+
+def test_opening_a_branch_draws_the_people_that_person_referred(client, alice, wide_branch):
+    root, referred = wide_branch
+    client.force_login(alice)
+    tree = client.get(URL).content.decode().split('id="referral-tree"')[1]
+    assert f'href="?open={referred[7].pk}#referral-tree"' in tree and "Twig 1" not in tree
+    opened = client.get(URL, {"open": referred[7].pk}).content.decode()
+    assert "Twig 1" in opened.split('id="referral-tree"')[1]
+
+
+def test_an_htmx_request_to_open_a_branch_gets_only_the_tree(client, alice, wide_branch):
+    root, referred = wide_branch
+    client.force_login(alice)
+    response = client.get(URL, {"open": referred[7].pk}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section class="card referral-tree-card"')
+    assert "Twig 0" in html and "Tier columns" not in html
+
+
+def test_another_clients_contact_cannot_be_opened(client, alice, charlie, wide_branch):
+    outsider = ContactFactory(owner=charlie, name="Charlie's Contact")
+    ContactFactory(owner=charlie, name="Charlie's Referral", referred_by=outsider)
+    client.force_login(alice)
+    html = client.get(URL, {"open": outsider.pk}).content.decode()
+    assert "Charlie" not in html and "Rosa Root" in html

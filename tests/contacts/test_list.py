@@ -4,9 +4,12 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from contacts import models
 from contacts.models import Contact
 from tests.factories import ContactFactory
 
@@ -201,3 +204,35 @@ def test_an_empty_list_offers_adding_and_importing_but_nothing_to_export(client,
     html = client.get(URL).text
     assert reverse("contacts:import") in html
     assert reverse("contacts:export_csv") not in html
+
+
+def test_without_pg_trgm_search_still_finds_the_start_of_a_word(client, alice, network,
+                                                               monkeypatch):
+    """The embedded PostgreSQL has no pg_trgm: the stored full-text vector serves alone."""
+    monkeypatch.setitem(models._trigram_index, connection.settings_dict["NAME"], False)
+    client.force_login(alice)
+    assert names(client.get(URL, {"q": "medw"})) == ["Sarah Chen"]
+    assert names(client.get(URL, {"q": "consultants"})) == ["James Patel"]
+
+
+def test_the_stored_search_columns_follow_an_edit(client, alice, network):
+    Contact.objects.filter(name="James Patel").update(organisation="Brightwater")
+    client.force_login(alice)
+    assert names(client.get(URL, {"q": "brightw"})) == ["James Patel"]
+
+
+def test_a_new_tag_appears_in_the_tag_filter_at_once(client, alice, network):
+    client.force_login(alice)
+    client.get(URL)  # caches the tag list
+    ContactFactory(owner=alice, name="Nadia Karim", tags=["oncology"])
+    assert '<option value="oncology">' in client.get(URL).content.decode()
+
+
+def test_a_search_page_counts_its_matches_once(client, alice, network):
+    client.force_login(alice)
+    client.get(URL, {"q": "sarah"})
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL, {"q": "sarah"})
+    counts = [q["sql"] for q in queries.captured_queries
+              if "COUNT(*)" in q["sql"] and "contacts_contact" in q["sql"]]
+    assert len(counts) == 1
