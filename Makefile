@@ -30,7 +30,7 @@ endef
 # Use DATABASE_URL when set (its database is created if missing), else the embedded server.
 DB_ENV = export DATABASE_URL="$$( if [ -n "$${DATABASE_URL:-}" ]; then $(PY) -m config.embedded_db --ensure "$$DATABASE_URL"; else $(PY) -m config.embedded_db; fi )"
 
-.PHONY: help run stop worker test lint bench loadtest scaleout-demo nginx backup restore db setup clean
+.PHONY: help run stop worker test lint bench wrk loadtest scaleout-demo nginx backup restore db setup clean
 
 help:
 	@echo "make run    set everything up and serve the app at http://$(HOST):$(PORT)"
@@ -38,7 +38,7 @@ help:
 	@echo "make stop   stop the embedded PostgreSQL if it is still running (e.g. after make test)"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make lint   ruff check"
-	@echo "make bench  speed and load goals against gunicorn with a large data set"
+	@echo "make bench  speed and load goals at 1x and 10x data, gunicorn + wrk (docs/benchmarks.md)"
 	@echo "make loadtest  20 users on gunicorn, then through a PostgreSQL restart (docs/reliability.md)"
 	@echo "make worker    run one task worker alone (emails, daily digests)"
 	@echo "make scaleout-demo  two app servers and two task workers behind nginx (docs/deploy.md)"
@@ -86,8 +86,18 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 
-bench: setup
+# Both sizes (1x, 10x), each in its own database filled once, measured with wrk
+# (config/bench.py); writes docs/benchmarks.md and fails when a goal is missed.
+bench: setup wrk
 	@$(DB_ENV); $(PY) -m config.bench
+
+# Debian's wrk, the bench's load generator.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+	  || { echo "make bench needs wrk: install Debian's package (sudo apt-get install wrk)" \
+	       "or put wrk on PATH." >&2; exit 1; }; }
 
 # Its own throwaway PostgreSQL (never DATABASE_URL's server): it stops it mid-run.
 loadtest: setup
