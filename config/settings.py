@@ -98,6 +98,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# JIT compiling costs more than it saves on this app's short queries (docs/architecture.md,
+# "Performance": coach home at 1x, 2.9 s with JIT against 0.45 s without).
+DATABASES["default"]["OPTIONS"] = DATABASES["default"].get("OPTIONS", {}) | {
+    "options": "-c jit=off"
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (django.tasks): emails and digests are queued in PostgreSQL and run by
@@ -173,6 +178,9 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Debriefs <no-reply@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Set by `make bench` only (config/bench.py): serves its bare reference view (config/urls.py).
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
 
 # Strict Content-Security-Policy: no inline scripts or styles; scripts need our nonce.
 SECURE_CSP = {

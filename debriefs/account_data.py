@@ -42,6 +42,8 @@ from .models import (
     FollowUp,
     Meeting,
     Package,
+    QuestionAsked,
+    StumpSpeechVersion,
 )
 
 # Keys, not data: a token in the download would let whoever reads it in.
@@ -64,6 +66,8 @@ CLIENT_FILES = {
     "competencies_cited": "the competencies you cited in each meeting",
     "follow_ups": "your follow-ups, open and done",
     "package": "your stump speech and question bank",
+    "stump_speech_versions": "each version of your stump speech you saved",
+    "questions_asked": "the questions from your bank you asked in each meeting",
     "core_competencies": "the core competencies of your Package, with their stories",
     "comments": "the comments in your debriefs' threads, yours and your coach's",
     "coach_views": "each time a coach opened one of your debriefs",
@@ -95,6 +99,8 @@ def client_data(user) -> dict[str, list[dict]]:
         "competencies_cited": _rows(CompetencyCited.objects.filter(debrief__in=debriefs)),
         "follow_ups": _rows(FollowUp.objects.for_user(user), contact_name=F("contact__name")),
         "package": _rows(Package.objects.for_user(user)),
+        "stump_speech_versions": _rows(StumpSpeechVersion.objects.for_user(user)),
+        "questions_asked": _rows(QuestionAsked.objects.filter(debrief__in=debriefs)),
         "core_competencies": _rows(CoreCompetency.objects.filter(package__owner=user)),
         "comments": _rows(Comment.objects.filter(debrief__in=debriefs),
                           author_email=F("author__email")),

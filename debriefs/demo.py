@@ -21,6 +21,8 @@ from .models import (
     FollowUp,
     Meeting,
     Package,
+    QuestionAsked,
+    StumpSpeechVersion,
 )
 
 # name, organisation, role, referred by (name or None), status
@@ -246,7 +248,44 @@ def seed_package(client) -> bool:
         CoreCompetency(package=package, name=name, example=example, position=position)
         for position, (name, example) in enumerate(CORE_COMPETENCIES)
     )
+    _seed_speech_history(client, package)
     return True
+
+
+# The first stump speech Priya wrote: it said too little about what she wants to do.
+FIRST_SPEECH = dict(
+    who_i_am="I'm Priya Raman, a consultant in acute medicine at Northbridge General.",
+    what_i_have_done="Twelve years on the acute take; I led our early-warning score rollout.",
+    what_i_want_to_do="I'm exploring options outside the hospital.",
+    how_you_can_help_me="I'd be glad of any advice.",
+    how_i_can_help_you="",
+)
+# Bank questions Priya ticked on her debriefs, by the person met.
+QUESTIONS_ASKED = {
+    "Lena Fischer": [0, 1],
+    "James Patel": [3],
+    "Ethan Brooks": [1, 2],
+}
+
+
+def _seed_speech_history(client, package) -> None:
+    """An earlier stump speech and the current one, which version each debrief used, and
+    the bank questions asked, so the Package and prep sheets show their history."""
+    now = timezone.now()
+    first = StumpSpeechVersion.objects.create(
+        owner=client, saved_at=now - datetime.timedelta(days=50), **FIRST_SPEECH)
+    current = StumpSpeechVersion.objects.create(
+        owner=client, saved_at=now - datetime.timedelta(days=23), **package.speech_parts)
+    debriefs = Debrief.objects.for_user(client).select_related("meeting__contact")
+    bank = package.question_list
+    for debrief in debriefs:
+        started = debrief.meeting.starts_at
+        debrief.stump_speech_version = current if started >= current.saved_at else first
+        debrief.save(update_fields=["stump_speech_version"])
+        QuestionAsked.objects.bulk_create(
+            QuestionAsked(debrief=debrief, question=bank[n])
+            for n in QUESTIONS_ASKED.get(debrief.meeting.contact.name, [])
+        )
 
 
 # ---------------------------------------------------------------------------------------

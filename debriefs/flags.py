@@ -4,10 +4,12 @@ Each flag is defined once, as a condition on a debrief (a `Q`). The same conditi
 three ways, so the list a coach reads, the counts on the coach home and the order of the
 review queue can never disagree:
 
-1. `annotate_flags(queryset)` adds one boolean per flag (`flag_<name>`) and `flag_count`
-   to each debrief, in SQL: the review queue sorts on `flag_count`.
-2. `flag_count_expression()` is the sum of the conditions, for per-client totals computed
-   in a subquery (coach home, whatever the number of clients).
+1. `annotate_flags(queryset)` adds one boolean per flag (`flag_<name>`) to each debrief,
+   in SQL, for the rows a page shows.
+2. `flag_count_expression()` is the sum of the conditions. It is stored on each debrief
+   (`Debrief.flag_count`, by `refresh_flag_count()` whenever what a flag reads changes),
+   so the review queue and the per-client totals sort and sum a column rather than
+   evaluating every flag of the whole caseload.
 3. `flags_for(debrief)` turns an annotated debrief into the `Flag`s that apply, for display.
 """
 
@@ -116,7 +118,7 @@ FLAGS: tuple[Flag, ...] = (
 
 
 def annotate_flags(queryset):
-    """Add `flag_<name>` booleans and `flag_count` to each debrief of `queryset`."""
+    """Add `flag_<name>` booleans to each debrief of `queryset`."""
     booleans = {
         flag.attribute: Case(
             When(flag.condition(), then=Value(True)),
@@ -125,7 +127,7 @@ def annotate_flags(queryset):
         )
         for flag in FLAGS
     }
-    return queryset.annotate(**booleans, flag_count=flag_count_expression())
+    return queryset.annotate(**booleans)
 
 
 def flag_count_expression():
@@ -145,7 +147,7 @@ def flags_for(debrief) -> list[Flag]:
     A debrief loaded without the annotations is looked up again (one query), so callers
     always get the same answer as the queue and the counts.
     """
-    if not hasattr(debrief, "flag_count"):
+    if not hasattr(debrief, FLAGS[0].attribute):
         # The debrief's own model: this module is imported by debriefs/models.py.
         debrief = annotate_flags(type(debrief).objects.filter(pk=debrief.pk)).get()
     return [flag for flag in FLAGS if getattr(debrief, flag.attribute)]

@@ -1,4 +1,5 @@
 import uuid
+from functools import cached_property
 
 from django import forms
 from django.utils import timezone
@@ -7,7 +8,7 @@ from accounts.forms import OneLineInputs
 from contacts.models import Contact
 from contacts.pickers import ContactPickerField, PickerForm
 
-from .models import CoreCompetency, Debrief, FollowUp, Meeting, Package
+from .models import CoreCompetency, Debrief, FollowUp, Meeting, Package, StumpSpeechVersion
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # A date outside these years is a typo, and near year 9999 date arithmetic overflows
@@ -83,8 +84,23 @@ class MeetingForm(PickerForm, OneLineInputs, forms.ModelForm):
         return meeting
 
 
+class SpeechVersionField(forms.ModelChoiceField):
+    def label_from_instance(self, version):
+        return (f"{timezone.localtime(version.saved_at):%-d %b %Y, %H:%M} · "
+                f"{version.word_count} words")
+
+
 class DebriefForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    stump_speech_version = SpeechVersionField(
+        queryset=StumpSpeechVersion.objects.none(), required=False,
+        label="Stump speech you used", empty_label="Not recorded",
+        help_text="Each version you saved in your Package, newest first.",
+    )
+    questions_asked = forms.MultipleChoiceField(
+        label="Questions you asked", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="From the question bank in your Package.",
+    )
     job_hinted = forms.TypedChoiceField(
         label="Was a job hinted at?",
         choices=[(True, "Yes"), (False, "No")],
@@ -98,8 +114,8 @@ class DebriefForm(forms.ModelForm):
         model = Debrief
         fields = [
             "notes", "stump_speech_delivered", "branch", "questions_led_by", "job_hinted",
-            "wants_job", "industry_questions", "learnt", "impression", "referral_names",
-            "thank_you_sent_on", "introduction_by_referrer", "is_private",
+            "wants_job", "stump_speech_version", "industry_questions", "learnt", "impression",
+            "referral_names", "thank_you_sent_on", "introduction_by_referrer", "is_private",
         ]
         labels = {
             "notes": "In a few lines: what happened?",
@@ -118,7 +134,7 @@ class DebriefForm(forms.ModelForm):
         help_texts = {
             "stump_speech_delivered": "Your answer to “Tell me about yourself”: who you are, "
             "what you have done, what you want to do, how they can help you.",
-            "industry_questions": "One per line.",
+            "industry_questions": "Any not in your question bank, one per line.",
             "wants_job": "Unsure is a fine answer: the suggestions take it into account.",
             "thank_you_sent_on": "Leave empty until you have sent it.",
             "is_private": "Your coach will not see it or its suggestions.",
@@ -143,6 +159,33 @@ class DebriefForm(forms.ModelForm):
             self.fields[name].choices = _without_blank(self.fields[name].choices)
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
+        # By owner id: the debrief was loaded through its owner's queryset, and loading
+        # the owner again would cost a query on every use of the form.
+        self.fields["stump_speech_version"].queryset = StumpSpeechVersion.objects.filter(
+            owner_id=self.instance.owner_id
+        )
+        # Loaded only when the field is rendered or validated, not for every use of the form.
+        self.fields["questions_asked"].choices = lambda: self.question_choices
+        self.fields["questions_asked"].initial = lambda: self.saved_questions
+
+    @cached_property
+    def saved_questions(self) -> list[str]:
+        if not self.instance.pk:
+            return []
+        return [row.question for row in self.instance.questions_asked.all()]
+
+    @cached_property
+    def question_choices(self) -> list[tuple[str, str]]:
+        """The question bank as it is now, and any question ticked before that has left
+        the bank since, so saving again loses nothing."""
+        package = Package.objects.filter(owner_id=self.instance.owner_id).first()
+        questions = (package.question_list if package else []) + self.saved_questions
+        seen, choices = set(), []
+        for question in questions:
+            if question.casefold() not in seen:
+                seen.add(question.casefold())
+                choices.append((question, question))
+        return choices
 
     def clean_thank_you_sent_on(self):
         sent_on = self.cleaned_data.get("thank_you_sent_on")

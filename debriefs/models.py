@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 
-from .flags import annotate_flags
+from .flags import annotate_flags, flag_count_expression
 from .notes import NOTE_CODES
 
 
@@ -92,7 +92,11 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["owner", "status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["owner", "status", "starts_at"]),
+            # The coach's review queue walks it: oldest meeting first.
+            models.Index(fields=["starts_at", "id"], name="meeting_starts_at"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} with {self.contact} on {self.starts_at:%d %b %Y}"
@@ -140,19 +144,38 @@ class DebriefQuerySet(models.QuerySet):
         return self.filter(reviewed_at__isnull=True)
 
     def with_flags(self):
-        """Each debrief with `flag_<name>` booleans and `flag_count` (see debriefs/flags.py)."""
+        """Each debrief with `flag_<name>` booleans (see debriefs/flags.py)."""
         return annotate_flags(self)
 
     def review_queue(self):
-        """Not yet reviewed, flagged ones first, then the oldest meeting first."""
+        """Not yet reviewed, flagged ones first, then the oldest meeting first.
+
+        Ordered on the stored `flag_count`, so finding the first few never evaluates the
+        flags of the whole caseload; `with_flags()` on the rows shown says which."""
         flagged_first = models.Case(
             models.When(flag_count__gt=0, then=models.Value(0)), default=models.Value(1)
         )
-        return (
-            self.awaiting_review()
-            .with_flags()
-            .order_by(flagged_first, "meeting__starts_at", "pk")
+        return self.awaiting_review().order_by(flagged_first, "meeting__starts_at", "pk")
+
+    def first_in_review_queue(self, count: int = 1) -> list[int]:
+        """The pks of the first `count` debriefs of `review_queue()`, in one query that
+        walks the meetings' date index: the first flagged ones, and the first others,
+        each a LIMIT (never a sort of the whole caseload)."""
+        waiting = self.awaiting_review().order_by("meeting__starts_at", "pk")
+        flagged, rest = (
+            waiting.filter(condition).annotate(queue_part=models.Value(part))
+            .values_list("queue_part", "meeting__starts_at", "pk")[:count]
+            for part, condition in ((0, Q(flag_count__gt=0)), (1, Q(flag_count=0)))
         )
+        return [pk for *_, pk in sorted(flagged.union(rest, all=True))[:count]]
+
+    def refresh_flag_count(self) -> int:
+        """Store each debrief's `flag_count` as the flags compute it now. Called wherever
+        what a flag reads changes: the debrief saved, a referral added, the meeting edited."""
+        live = annotate_flags(Debrief.objects.filter(pk=models.OuterRef("pk")))
+        return self.update(flag_count=models.Subquery(
+            live.annotate(live_count=flag_count_expression()).values("live_count")[:1]
+        ))
 
     def start_for(self, meeting: "Meeting") -> "Debrief":
         """The meeting's debrief, created as an empty draft the first time it is opened,
@@ -226,6 +249,10 @@ class Debrief(models.Model):
         help_text="Everyone they suggested you talk to, one per line, even before you add them.",
     )
     thank_you_sent_on = models.DateField(null=True, blank=True)
+    stump_speech_version = models.ForeignKey(
+        "StumpSpeechVersion", verbose_name="stump speech you used", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="debriefs",
+    )
     introduction_by_referrer = models.BooleanField(
         "they will make the introductions themselves", default=False
     )
@@ -241,6 +268,11 @@ class Debrief(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    flag_count = models.PositiveSmallIntegerField(
+        default=0, editable=False,
+        help_text="How many coach flags it raises (debriefs/flags.py), kept on every save "
+                  "so the review queue and the clients list sort on a column.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -248,9 +280,23 @@ class Debrief(models.Model):
 
     class Meta:
         ordering = ["-meeting__starts_at"]
+        indexes = [
+            # The coach's review queue and per-client counts: awaiting review, shared.
+            models.Index(
+                fields=["owner", "flag_count"], name="debrief_awaiting_review",
+                condition=Q(reviewed_at__isnull=True, is_private=False, is_draft=False),
+            ),
+            # The few private ones: where `learnt_privately()` starts (debriefs/coaching.py).
+            models.Index(fields=["meeting"], name="debrief_private", condition=Q(is_private=True)),
+        ]
 
     def __str__(self):
         return f"Debrief of {self.meeting}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The flags read the debrief, its meeting and the referrals: computed in SQL.
+        Debrief.objects.filter(pk=self.pk).refresh_flag_count()
 
     def mark_reviewed(self, by) -> None:
         """The coach has read this debrief; it leaves their review queue."""
@@ -287,6 +333,7 @@ class Debrief(models.Model):
         if text != self.referral_names:
             self.referral_names = text
             Debrief.objects.filter(pk=self.pk).update(referral_names=text)
+        Debrief.objects.filter(pk=self.pk).refresh_flag_count()  # a referral was added
 
     @property
     def is_started(self) -> bool:
@@ -295,11 +342,12 @@ class Debrief(models.Model):
         return not self.is_draft or self.version > 1
 
     @transaction.atomic
-    def save_if_current(self, expected_version: int, competencies=None) -> bool:
+    def save_if_current(self, expected_version: int, competencies=None, questions=None) -> bool:
         """Save only if nobody saved since `expected_version` was read (optimistic lock).
 
         Returns False, saving nothing, when another tab or window saved in between.
-        `competencies`, a list of (name, gave_example), replaces the cited competencies.
+        `competencies`, a list of (name, gave_example), replaces the cited competencies;
+        `questions`, a list of question texts, replaces the questions asked.
         """
         if self.pk is not None:
             current = (
@@ -317,6 +365,11 @@ class Debrief(models.Model):
             CompetencyCited.objects.bulk_create(
                 CompetencyCited(debrief=self, name=name, gave_example=example)
                 for name, example in competencies
+            )
+        if questions is not None:
+            self.questions_asked.all().delete()
+            QuestionAsked.objects.bulk_create(
+                QuestionAsked(debrief=self, question=question) for question in questions
             )
         if self.meeting.status != Meeting.Status.HELD:
             self.meeting.status = Meeting.Status.HELD
@@ -683,8 +736,65 @@ class Package(models.Model):
     @property
     def speech_word_count(self) -> int:
         """The words of the spoken parts ("how I can help you" is held in reserve)."""
-        return sum(len(getattr(self, name).split()) for name, _ in self.STUMP_SPEECH_PARTS
-                   if name != "how_i_can_help_you")
+        return speech_words(self.speech_parts)
+
+    @property
+    def speech_parts(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name, _ in self.STUMP_SPEECH_PARTS}
+
+    @transaction.atomic
+    def keep_speech_version(self) -> "StumpSpeechVersion | None":
+        """Keep the saved stump speech as a version unless the newest version already has
+        this text; return the version that matches the Package now (None if empty).
+
+        Two saves at once wait for each other on the Package row, so a double submit
+        keeps one version."""
+        list(Package.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
+        newest = StumpSpeechVersion.objects.filter(owner_id=self.owner_id).first()
+        if newest is not None and newest.parts == self.speech_parts:
+            return newest
+        if not self.has_stump_speech:
+            return None
+        return StumpSpeechVersion.objects.create(owner_id=self.owner_id, **self.speech_parts)
+
+    def restore_speech(self, version: "StumpSpeechVersion") -> None:
+        """Make an earlier version the stump speech now. The text it replaces stays a
+        version, and the restored text is kept as the newest one."""
+        self.keep_speech_version()
+        for name, text in version.parts.items():
+            setattr(self, name, text)
+        self.save()
+        self.keep_speech_version()
+
+    def current_speech_version(self) -> "StumpSpeechVersion | None":
+        """The version holding the stump speech as it is now, kept now if it was not
+        (a Package saved before versions existed)."""
+        if not self.pk:
+            return None
+        return self.keep_speech_version()
+
+    def speech_versions(self) -> list["StumpSpeechVersion"]:
+        """All versions of the stump speech, newest (the current text) first."""
+        return list(StumpSpeechVersion.objects.filter(owner_id=self.owner_id))
+
+    def questions_left_out(self, earlier_debriefs) -> tuple[list[str], list[str], list]:
+        """The question bank for another meeting with the same person: (questions still
+        to ask, questions left out because they were asked, the dates they were asked).
+        `earlier_debriefs` have `questions_asked` prefetched."""
+        asked_on = {}
+        for debrief in earlier_debriefs:
+            for asked in debrief.questions_asked.all():
+                asked_on.setdefault(asked.question.strip().casefold(),
+                                    timezone.localdate(debrief.meeting.starts_at))
+        to_ask, left_out, dates = [], [], set()
+        for question in self.question_list:
+            day = asked_on.get(question.casefold())
+            if day is None:
+                to_ask.append(question)
+            else:
+                left_out.append(question)
+                dates.add(day)
+        return to_ask, left_out, sorted(dates)
 
     @property
     def speaking_time(self) -> str:
@@ -770,6 +880,76 @@ class Package(models.Model):
             hints.append("Keep at least three industry questions ready, so you can lead the "
                          "conversation.")
         return hints
+
+
+def speech_words(parts) -> int:
+    """The words of the spoken parts of a stump speech given as {field: text}
+    ("how I can help you" is held in reserve)."""
+    return sum(len(parts[name].split()) for name, _ in Package.STUMP_SPEECH_PARTS
+               if name != "how_i_can_help_you")
+
+
+class StumpSpeechVersionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A client sees only the versions of their own stump speech."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class StumpSpeechVersion(models.Model):
+    """A stump speech as it was saved: the five parts' text. The newest one is the text on
+    the Package now; the others are earlier versions the client can restore. A debrief
+    points at the one delivered at that meeting."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stump_speech_versions"
+    )
+    who_i_am = models.TextField(blank=True)
+    what_i_have_done = models.TextField(blank=True)
+    what_i_want_to_do = models.TextField(blank=True)
+    how_you_can_help_me = models.TextField(blank=True)
+    how_i_can_help_you = models.TextField(blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    objects = StumpSpeechVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-saved_at", "-pk"]
+
+    def __str__(self):
+        return (f"Version of {timezone.localtime(self.saved_at):%-d %b %Y, %H:%M}, "
+                f"{self.word_count} words")
+
+    @property
+    def parts(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name, _ in Package.STUMP_SPEECH_PARTS}
+
+    @property
+    def word_count(self) -> int:
+        return speech_words(self.parts)
+
+    @property
+    def stump_speech(self) -> list[tuple[str, str]]:
+        """The parts as (label, text), in speaking order."""
+        return [(Package._meta.get_field(name).verbose_name, text)
+                for name, text in self.parts.items()]
+
+
+class QuestionAsked(models.Model):
+    """A question from the client's question bank that they asked in a meeting. The
+    question's text is kept as it was, so editing the bank later changes no history."""
+
+    debrief = models.ForeignKey(Debrief, on_delete=models.CASCADE,
+                                related_name="questions_asked")
+    question = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "questions asked"
+
+    def __str__(self):
+        return self.question
 
 
 class CoreCompetency(models.Model):

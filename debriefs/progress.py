@@ -15,11 +15,23 @@ counts: meetings whose debrief is shared (`Debrief.objects.shared_with_coach`).
 
 from __future__ import annotations
 
+import collections
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, Subquery, Window
-from django.db.models.expressions import RowRange
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Least, RowNumber, TruncWeek
 from django.utils import timezone
 
@@ -66,9 +78,16 @@ def weekly_progress(user, today: datetime.date | None = None, weeks: int = WEEKS
     series = {start: Week(start) for start in starts}
     first = starts[0]
 
-    joined = Contact.objects.for_user(user).annotate(
-        week=TruncWeek(Least("created_at", Coalesce("referred_in__starts_at", "created_at")))
-    )
+    window_start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    # A contact added before the window joined before it too: one bucket (NULL), read
+    # without the meeting where the name was given, which is looked up for the others only.
+    named_at = Meeting.objects.filter(pk=OuterRef("referred_in_id")).values("starts_at")
+    joined = Contact.objects.for_user(user).annotate(week=Case(
+        When(created_at__lt=window_start, then=Value(None)),
+        When(referred_in__isnull=True, then=TruncWeek("created_at")),
+        default=TruncWeek(Least("created_at", Coalesce(Subquery(named_at), "created_at"))),
+        output_field=DateTimeField(),
+    ))
     added = joined.order_by().values("week").annotate(**{
         f"tier_{n}": Count("pk", filter=Q(tier=n) if n < TIERS else Q(tier__gte=n))
         for n in range(1, TIERS + 1)
@@ -76,7 +95,11 @@ def weekly_progress(user, today: datetime.date | None = None, weeks: int = WEEKS
     running = [0] * TIERS
     per_week = {}
     for row in added:
-        per_week[_day(row["week"])] = [row[f"tier_{n}"] for n in range(1, TIERS + 1)]
+        counts = [row[f"tier_{n}"] for n in range(1, TIERS + 1)]
+        if row["week"] is None:
+            running = counts
+        else:  # the local Monday, read back without its time zone through the Case
+            per_week[row["week"].date()] = counts
     for week in sorted(per_week):
         if week < first:
             running = [a + b for a, b in zip(running, per_week[week], strict=True)]
@@ -86,25 +109,31 @@ def weekly_progress(user, today: datetime.date | None = None, weeks: int = WEEKS
         series[start].tiers = list(running)
 
     end = timezone.make_aware(datetime.datetime.combine(today, datetime.time.max))
-    window_start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    held = Meeting.objects.for_user(user).held().filter(starts_at__lte=end)
-    for row in (held.filter(starts_at__gte=window_start).annotate(week=TruncWeek("starts_at"))
-                .order_by().values("week").annotate(meetings=Count("pk"))):
-        if _day(row["week"]) in series:
-            series[_day(row["week"])].meetings = row["meetings"]
-
-    referrals = Contact.objects.filter(referred_in=OuterRef("pk")).order_by().values(
-        "referred_in").annotate(n=Count("pk")).values("n")
-    rolling = held.annotate(
-        referrals=Coalesce(Subquery(referrals), 0),
-    ).annotate(
-        rolling=Window(Avg(F("referrals")), order_by=[F("starts_at"), F("pk")],
-                       frame=RowRange(start=-(ROLLING_MEETINGS - 1), end=0)),
-        week=TruncWeek("starts_at"),
-    ).filter(starts_at__gte=window_start).order_by("starts_at", "pk")
-    for week_start, value in rolling.values_list("week", "rolling"):
+    held = Meeting.objects.for_user(user).held().filter(starts_at__lte=end,
+                                                        starts_at__gte=window_start)
+    # Meetings per week, and the last few of each week: only they can be among the last
+    # five meetings at the end of a week (a meeting followed by five more in its week
+    # never is), so the rolling rate is read from at most `ROLLING_MEETINGS` a week.
+    week = TruncWeek("starts_at")
+    last_of_week = held.annotate(
+        week=week,
+        meetings=Window(Count("pk"), partition_by=[week]),
+        from_last=Window(RowNumber(), partition_by=[week],
+                         order_by=[F("starts_at").desc(), F("pk").desc()]),
+    ).filter(from_last__lte=ROLLING_MEETINGS).order_by("starts_at", "pk")
+    rows = list(last_of_week.values_list("pk", "week", "meetings"))
+    for _pk, week_start, meetings in rows:
         if _day(week_start) in series:
-            series[_day(week_start)].referrals_per_meeting = float(value)
+            series[_day(week_start)].meetings = meetings
+    referrals = dict(
+        Contact.objects.filter(referred_in__in=[pk for pk, _week, _meetings in rows])
+        .order_by().values("referred_in").annotate(n=Count("pk")).values_list("referred_in", "n")
+    )
+    recent: collections.deque[int] = collections.deque(maxlen=ROLLING_MEETINGS)
+    for pk, week_start, _meetings in rows:
+        recent.append(referrals.get(pk, 0))
+        if _day(week_start) in series:
+            series[_day(week_start)].referrals_per_meeting = sum(recent) / len(recent)
     # A week without a meeting keeps the rate it had.
     last = None
     for start in starts:
@@ -357,30 +386,38 @@ class Attention:
 
 
 def needs_attention(coach, today: datetime.date | None = None) -> list[Attention]:
-    """The coach's clients who need a word, each with why, in two queries: no shared
-    meeting in `QUIET_DAYS` days, no referral from the last `LAST_MEETINGS` shared
-    meetings, overdue follow-ups, or a hinted job left undecided. Private debriefs, and
-    everyone learnt through them, count for nothing."""
+    """The coach's clients who need a word, each with why (`clients_needing_attention`)."""
+    return clients_needing_attention(coach, today)[0]
+
+
+def clients_needing_attention(coach, today: datetime.date | None = None,
+                              limit: int | None = None) -> tuple[list[Attention], int]:
+    """The first `limit` of the coach's clients who need a word, by name, each with why,
+    and how many need one in all: no shared meeting in `QUIET_DAYS` days, no referral
+    from the last `LAST_MEETINGS` shared meetings, overdue follow-ups, or a hinted job
+    left undecided. Private debriefs, and everyone learnt through them, count for nothing.
+
+    Five queries whatever the caseload, each grouped per client (a subquery per client
+    would walk the private branch, a recursive CTE, once for every client); only the
+    clients shown are loaded.
+    """
     today = today or timezone.localdate()
     now = timezone.now()
     shared = _shared_held(coach)
-    last_met = shared.filter(owner=OuterRef("pk")).order_by("-meeting__starts_at").values(
-        "meeting__starts_at")[:1]
-    overdue = (
-        FollowUp.objects.filter(owner=OuterRef("pk")).overdue(today)
+    recently = now - datetime.timedelta(days=UNDECIDED_DAYS)
+    facts = {
+        owner: (last_met, undecided)
+        for owner, last_met, undecided in shared.order_by().values("owner_id").annotate(
+            last_met=Max("meeting__starts_at"),
+            undecided=Count("pk", filter=Q(job_hinted=True, wants_job__in=["", "unsure"],
+                                           meeting__starts_at__gte=recently)),
+        ).values_list("owner_id", "last_met", "undecided")
+    }
+    overdue = dict(
+        FollowUp.objects.filter(owner__coach=coach).overdue(today)
         .exclude(meeting__debrief__is_private=True).exclude(contact__in=learnt_privately())
-        .order_by().values("owner").annotate(n=Count("pk")).values("n")
+        .order_by().values("owner").annotate(n=Count("pk")).values_list("owner", "n")
     )
-    undecided = shared.filter(
-        owner=OuterRef("pk"), job_hinted=True, wants_job__in=["", "unsure"],
-        meeting__starts_at__gte=now - datetime.timedelta(days=UNDECIDED_DAYS),
-    )
-    clients = list(coach.clients.annotate(
-        last_met=Subquery(last_met),
-        overdue=Coalesce(Subquery(overdue), 0),
-        undecided=Exists(undecided),
-    ).order_by("first_name", "last_name", "pk"))
-
     referrals = (
         Contact.objects.filter(referred_in=OuterRef("meeting_id"))
         .exclude(pk__in=learnt_privately())
@@ -395,19 +432,24 @@ def needs_attention(coach, today: datetime.date | None = None) -> list[Attention
     for owner_id, count in recent.values_list("owner_id", "referrals"):
         last_meetings.setdefault(owner_id, []).append(count)
 
-    attention = []
-    for client in clients:
+    quiet_since = now - datetime.timedelta(days=QUIET_DAYS)
+    found = []
+    for pk in coach.clients.order_by("first_name", "last_name", "pk").values_list(
+            "pk", flat=True):
+        last_met, undecided = facts.get(pk, (None, 0))
         reasons = []
-        if client.last_met is None or client.last_met < now - datetime.timedelta(
-                days=QUIET_DAYS):
+        if last_met is None or last_met < quiet_since:
             reasons.append(f"No shared meeting in the last {QUIET_DAYS} days")
-        counts = last_meetings.get(client.pk, [])
+        counts = last_meetings.get(pk, [])
         if len(counts) == LAST_MEETINGS and not any(counts):
             reasons.append(f"No referral from the last {LAST_MEETINGS} meetings")
-        if client.overdue:
-            reasons.append(f"{client.overdue} overdue follow-up{'s' if client.overdue > 1 else ''}")
-        if client.undecided:
+        late = overdue.get(pk, 0)
+        if late:
+            reasons.append(f"{late} overdue follow-up{'s' if late > 1 else ''}")
+        if undecided:
             reasons.append("A hinted job left undecided")
         if reasons:
-            attention.append(Attention(client, reasons))
-    return attention
+            found.append((pk, reasons))
+    shown = found if limit is None else found[:limit]
+    clients = coach.clients.in_bulk([pk for pk, _ in shown])
+    return [Attention(clients[pk], reasons) for pk, reasons in shown], len(found)

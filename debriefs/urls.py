@@ -37,6 +37,8 @@ urlpatterns = [
     path("suggestions/dismiss/", home.network_suggestion_dismiss,
          name="network_suggestion_dismiss"),
     path("package/", package.package_edit, name="package"),
+    path("package/speech/<int:pk>/restore/", package.speech_version_restore,
+         name="speech_version_restore"),
     path("about/method/", method.method, name="method"),
     path("follow-ups/", follow_ups.follow_up_list, name="follow_up_list"),
     path("follow-ups/new/", follow_ups.follow_up_create, name="follow_up_create"),

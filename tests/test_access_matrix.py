@@ -39,6 +39,7 @@ from debriefs.models import (
     FollowUp,
     Meeting,
     Package,
+    StumpSpeechVersion,
 )
 from tests.factories import (
     PASSWORD,
@@ -136,6 +137,7 @@ CLIENT_OBJECT = {
     "debriefs:follow_up_toggle": "follow_up",
     "debriefs:meeting_note": "meeting thank-you note",
     "debriefs:follow_up_note": "follow_up",
+    "debriefs:speech_version_restore": "alices_speech",
 }
 # Alice, her debrief, or her coach's invitation, by id: carol only.
 COACH_OBJECT = {
@@ -256,6 +258,9 @@ def build_world() -> dict:
 
     package = PackageFactory(owner=alice)
     core_competency = CoreCompetencyFactory(package=package, name="Clinical safety")
+    alices_speech = StumpSpeechVersion.objects.create(
+        owner=alice, **{**package.speech_parts, "who_i_am": "An earlier opening line."}
+    )
 
     invitation = InvitationFactory(coach=carol, email="prospect@example.com")
     spent = InvitationFactory(coach=carol, email=alice.email)
@@ -264,11 +269,14 @@ def build_world() -> dict:
 
     ingrid = ContactFactory(owner=charlie, name="Ingrid Voss")
     charlies_meeting = MeetingFactory(owner=charlie, contact=ingrid)
+    charlies_speech = StumpSpeechVersion.objects.create(owner=charlie,
+                                                        who_i_am="Charlie's opening line.")
     return {
         "alice": alice, "carol": carol, "charlie": charlie, "dave": dave,
         "omar": omar, "lena": lena, "rosa": rosa, "meeting": meeting, "debrief": debrief,
         "follow_up": follow_up, "core_competency": core_competency, "invitation": invitation,
         "ingrid": ingrid, "charlies_meeting": charlies_meeting,
+        "alices_speech": alices_speech, "charlies_speech": charlies_speech,
         # URL arguments that are not ids.
         "contacts picker": ["contacts"],
         "meeting thank-you note": [meeting.pk, "send-thank-you"],
@@ -341,6 +349,7 @@ def snapshot(world) -> dict:
         "follow-ups": rows(FollowUp.objects.filter(owner=alice)),
         "package": rows(Package.objects.filter(owner=alice)),
         "core competencies": rows(CoreCompetency.objects.filter(package__owner=alice)),
+        "speech versions": rows(StumpSpeechVersion.objects.filter(owner=alice)),
         # Without the read receipts: the coach reading her comments does not change them.
         "comments": rows(
             Comment.objects.filter(debrief__owner=alice),
@@ -355,6 +364,7 @@ OWNS = {
     "alice": {
         "alice", "contacts", "meetings", "debriefs", "competencies cited",
         "dismissed suggestions", "follow-ups", "package", "core competencies", "comments",
+        "speech versions",
     },
     "carol": {"carol's invitations"},
 }
@@ -492,6 +502,7 @@ WRITES = {
     "debriefs:meeting_note": "alice",
     "debriefs:calendar_reset": "alice",
     "debriefs:account_delete": "alice",
+    "debriefs:speech_version_restore": "alice",
 }
 
 
@@ -713,6 +724,8 @@ POSTED_IDS = [
     ("debriefs:suggestion_accept", "contact", "rosa", "ingrid", FollowUp),
     ("debriefs:network_suggestion_accept", "contact", "rosa", "ingrid", FollowUp),
     ("debriefs:network_suggestion_dismiss", "contact", "rosa", "ingrid", DismissedSuggestion),
+    ("debriefs:debrief_edit", "stump_speech_version", "alices_speech", "charlies_speech",
+     Debrief),
 ]
 POSTED_ID_CASES = [pytest.param(*case, id=f"{case[0]}-{case[1]}") for case in POSTED_IDS]
 

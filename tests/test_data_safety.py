@@ -36,6 +36,8 @@ from debriefs.models import (
     DismissedSuggestion,
     FollowUp,
     Package,
+    QuestionAsked,
+    StumpSpeechVersion,
 )
 from tests.factories import (
     PASSWORD,
@@ -395,6 +397,8 @@ def a_client_with_everything(client_user, coach, tag: str):
     FollowUpFactory(owner=client_user, contact=contact, meeting=meeting, title=f"Step {tag}")
     package = PackageFactory(owner=client_user, who_i_am=f"Package {tag}")
     CoreCompetencyFactory(package=package, name=f"Competency {tag}")
+    StumpSpeechVersion.objects.create(owner=client_user, who_i_am=f"Earlier speech {tag}")
+    QuestionAsked.objects.create(debrief=debrief, question=f"Question {tag}?")
     CommentFactory(debrief=debrief, author=client_user, body=f"Client comment {tag}")
     CommentFactory(debrief=debrief, author=coach, body=f"Coach comment {tag}")
     DebriefView.objects.create(debrief=debrief, coach=coach)
@@ -410,7 +414,7 @@ def a_client_with_everything(client_user, coach, tag: str):
 
 DATA_FILES = ["contacts", "meetings", "debriefs", "competencies_cited", "follow_ups",
               "package", "core_competencies", "comments", "coach_views",
-              "dismissed_suggestions"]
+              "dismissed_suggestions", "stump_speech_versions", "questions_asked"]
 
 
 def download(client, user) -> zipfile.ZipFile:
@@ -452,6 +456,8 @@ def test_each_file_holds_the_clients_rows_and_none_of_another_clients(
     assert "Step Alice" in texts["follow_ups"]
     assert "Package Alice" in texts["package"]
     assert "Competency Alice" in texts["core_competencies"]
+    assert "Earlier speech Alice" in texts["stump_speech_versions"]
+    assert "Question Alice?" in texts["questions_asked"]
     assert "Client comment Alice" in texts["comments"]
     assert "Coach comment Alice" in texts["comments"]
     assert "carol@example.com" in texts["coach_views"]

@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from contacts.pickers import PICKER_LIMIT
-from debriefs.models import DebriefView, DismissedSuggestion, FollowUp, Meeting
+from debriefs.models import (
+    DebriefView,
+    DismissedSuggestion,
+    FollowUp,
+    Meeting,
+    QuestionAsked,
+    StumpSpeechVersion,
+)
 from debriefs.reminders import digests_for
 from tests.factories import (
     CommentFactory,
@@ -168,6 +175,40 @@ def test_the_package_page_uses_a_fixed_number_of_queries(
         response = client.get(reverse("debriefs:package"))
     assert response.status_code == 200
     assert "Competency 00" in response.text and f"Competency {size - 1:02d}" in response.text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_package_page_with_earlier_speech_versions_uses_a_fixed_number_of_queries(
+    client, alice, django_assert_max_num_queries, size
+):
+    package = PackageFactory(owner=alice)
+    for n in range(size):
+        StumpSpeechVersion.objects.create(owner=alice, **{
+            **package.speech_parts, "who_i_am": f"Opening line {n:02d}"})
+    client.force_login(alice)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("debriefs:package"))
+    assert response.text.count("Restore this version") == size
+    assert "Opening line 00" in response.text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_prep_sheet_with_questions_asked_before_uses_a_fixed_number_of_queries(
+    client, alice, lena, django_assert_max_num_queries, size
+):
+    questions = [f"Question {n:02d}?" for n in range(size)]
+    PackageFactory(owner=alice, industry_questions="\n".join(questions + ["Still to ask?"]))
+    for n, question in enumerate(questions):
+        held = MeetingFactory(owner=alice, contact=lena,
+                              starts_at=timezone.now() - datetime.timedelta(days=n + 2))
+        QuestionAsked.objects.create(debrief=DebriefFactory(meeting=held), question=question)
+    planned = MeetingFactory(owner=alice, contact=lena, status=Meeting.Status.PLANNED,
+                             starts_at=timezone.now() + datetime.timedelta(days=2))
+    client.force_login(alice)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("debriefs:meeting_prep", args=[planned.pk]))
+    assert f"Left out: {size} questions you already asked Lena Fischer" in response.text
+    assert "Still to ask?" in response.text
 
 
 @pytest.mark.parametrize("size", SIZES)

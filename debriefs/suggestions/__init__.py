@@ -14,7 +14,9 @@ Steps:
    also points, as a plain link beside its action, to where that preparation happens: the
    client's Package, or the prep sheet of the next meeting already planned with that person.
 3. Drop what the client already acted on: a follow-up accepted from the same suggestion
-   (same code and contact), or a code dismissed for this debrief.
+   (same code and contact), or a code dismissed for this debrief. The home page's loader
+   does it in SQL, and reads only the first rows of each rule and a count of the rest
+   (`network_facts(user, limit=...)`): work in proportion to what the page shows.
 4. Order by what matters most now (priority, then due date).
 
 Modules:

@@ -113,6 +113,9 @@ class KeepInTouchFact:
     contact_id: int
     contact_name: str
     last_met_on: datetime.date
+    # The last "keep in touch" note sent to them, when the loader read it in SQL rather
+    # than passing every follow-up.
+    last_note_on: datetime.date | None = None
 
 
 @dataclass
@@ -125,6 +128,9 @@ class NetworkFacts:
     keep_in_touch: list[KeepInTouchFact] = field(default_factory=list)
     follow_ups: list[FollowUpFact] = field(default_factory=list)
     dismissed_steps: set[Step] = field(default_factory=set)
+    # Set by a loader that read only the first rows of each rule (handled steps already
+    # left out in SQL): how many steps there are in all.
+    step_count: int | None = None
 
     def has_handled(self, suggestion: Suggestion) -> bool:
         step = suggestion.step

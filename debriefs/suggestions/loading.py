@@ -9,15 +9,41 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Max, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
+from django.db import connection
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Lower, TruncDate
 from django.utils import timezone
 
 from contacts.models import Contact
+from contacts.outreach import (
+    NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS,
+    NO_REPLY_SECOND_PERSON_BUSINESS_DAYS,
+    business_days_between,
+)
 
 from ..coaching import learnt_privately
 from ..models import CompetencyCited, DismissedSuggestion, FollowUp, Meeting
-from .catalog import Suggestion, step_of
+from .catalog import (
+    KEEP_IN_TOUCH_DAYS,
+    REFERRAL_CHECK_IN_DAYS,
+    TELL_REFERRER_WITHIN_DAYS,
+    WRITE_TO_REFERRAL_WITHIN_DAYS,
+    Suggestion,
+    step_of,
+)
 from .debrief_rules import suggest_for_debrief
 from .facts import (
     ContactFact,
@@ -29,14 +55,11 @@ from .facts import (
     NetworkFacts,
     ReferralFact,
 )
-from .network_rules import suggest_for_network
-
-# The codes the home page offers (write-debrief is a link, never a follow-up).
-NETWORK_CODES = ["follow-up-no-reply", "contact-referral", "thank-referrer", "keep-in-touch"]
+from .network_rules import KEEP_IN_TOUCH_NOTICE_DAYS, suggest_for_network
 
 
 def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> DebriefContext:
-    """Load what `suggest_for_debrief` needs, in at most six queries.
+    """Load what `suggest_for_debrief` needs, in at most seven queries.
 
     `competencies` (a list of (name, gave_example)) stands in for the saved ones when the
     debrief comes from a form being filled in. `for_coach` leaves out every fact learnt
@@ -90,15 +113,22 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
             dismissed.add(code)
         else:
             dismissed_steps.add(step_of(code, contact_id, meeting_id))
-    # One query for two facts: the highest tier met elsewhere, and the meetings planned
-    # ahead with this contact or its referrals (soonest first), for links to prep sheets.
-    ahead = Q(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now(),
-              contact_id__in=[meeting.contact_id] + [r.id for r in referrals])
-    others = other_meetings.aggregate(
-        highest=Max("contact__tier", filter=Q(status=Meeting.Status.HELD)),
-        ahead_ids=ArrayAgg("pk", filter=ahead, order_by="starts_at", default=[]),
-        ahead_contacts=ArrayAgg("contact_id", filter=ahead, order_by="starts_at", default=[]),
-        ahead_starts=ArrayAgg("starts_at", filter=ahead, order_by="starts_at", default=[]),
+    # The highest tier met elsewhere: read down the (owner, tier) index of contacts until
+    # one was met, rather than joining every meeting to its contact.
+    highest = (
+        Contact.objects.for_user(owner)
+        .filter(Exists(other_meetings.held().filter(contact=OuterRef("pk"))))
+        .order_by("-tier").values_list("tier", flat=True).first()
+    )
+    # The meetings planned ahead with this contact or its referrals (soonest first), for
+    # links to prep sheets.
+    others = other_meetings.filter(
+        status=Meeting.Status.PLANNED, starts_at__gte=timezone.now(),
+        contact_id__in=[meeting.contact_id] + [r.id for r in referrals],
+    ).aggregate(
+        ahead_ids=ArrayAgg("pk", order_by="starts_at", default=[]),
+        ahead_contacts=ArrayAgg("contact_id", order_by="starts_at", default=[]),
+        ahead_starts=ArrayAgg("starts_at", order_by="starts_at", default=[]),
     )
     next_meetings: dict[int, int] = {}
     next_meeting_dates: dict[int, datetime.date] = {}
@@ -109,7 +139,7 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
         next_meeting_dates.setdefault(contact_id, timezone.localdate(starts_at))
     return DebriefContext(
         today=today, competencies=competencies, referrals=referrals, known_names=known,
-        highest_tier_met=others["highest"] or 0, has_coach=owner.coach_id is not None,
+        highest_tier_met=highest or 0, has_coach=owner.coach_id is not None,
         follow_ups=follow_ups, dismissed=dismissed, dismissed_steps=dismissed_steps,
         next_meetings=next_meetings,
         next_meeting_dates=next_meeting_dates,
@@ -139,67 +169,228 @@ def follow_up_facts(follow_ups) -> list[FollowUpFact]:
     ]
 
 
-def network_facts(user, today=None) -> NetworkFacts:
-    """Load what `suggest_for_network` needs, in seven queries."""
+class WorkingDayNumber(Func):
+    """The working days (Monday to Friday) from Monday 1 January 0001 up to a date, less
+    one: the difference of two is `business_days_between` the two dates, in SQL."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        days = f"(({sql}) - DATE '0001-01-01')"
+        return f"(5 * ({days} / 7) + LEAST(MOD({days}, 7), 4))", (*params, *params)
+
+
+def _plus_days(day, days) -> ExpressionWrapper:
+    """`day` plus `days` as a date (NULL for no day), to order and filter by: PostgreSQL
+    dates run past the year 9999 where `days_after` stops."""
+    return ExpressionWrapper(day + days, output_field=DateField())
+
+
+def _midnight_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _written_by(today: datetime.date, business_days: int) -> datetime.datetime:
+    """The moment before which someone was written to `business_days` business days ago or
+    more (the start of the day after the last such day)."""
+    day = today
+    while business_days_between(day, today) < business_days:
+        day -= datetime.timedelta(days=1)
+    return _midnight_of(day + datetime.timedelta(days=1))
+
+
+def network_facts(user, today=None, limit: int | None = None,
+                  contact_id: int | None = None) -> NetworkFacts:
+    """Load what `suggest_for_network` needs: one query per rule (two for thanking
+    referrers when the steps due today are fewer than `limit`), and one to count.
+
+    Each query leaves out, in SQL, the steps already taken (a follow-up accepted for the
+    step, for "keep in touch" an open one; for "no reply" one accepted during the current
+    stage) or dismissed, orders its rows as the rule's suggestions are ordered (priority,
+    due date, then the order the rule reads them in), keeps the first `limit` and counts
+    them all (`step_count`). The first `limit` suggestions of the whole are then among the
+    rows read, so the home page does work in proportion to what it shows. `contact_id`
+    keeps only the steps concerning that person (accepting or dismissing one of them).
+    """
     today = today or timezone.localdate()
     contacts = Contact.objects.for_user(user)
     meetings = Meeting.objects.for_user(user)
+    follow_ups = FollowUp.objects.for_user(user)
+    dismissed = DismissedSuggestion.objects.for_user(user).filter(debrief__isnull=True)
+    step_count, to_count = 0, {}
+
+    def first_rows(queryset, *fields, counted=None):
+        """The first `limit` rows; their count, or the queryset to count (`counted`, when
+        the rows are the first part of it)."""
+        nonlocal step_count
+        rows = queryset.values(*fields)
+        rows = list(rows[:limit] if limit is not None else rows)
+        if limit is not None and len(rows) == limit:
+            # Maybe more: counted below.
+            to_count[f"rule_{len(to_count)}"] = queryset if counted is None else counted
+        else:
+            step_count += len(rows)
+        return rows
+
+    awaiting = []
+    if contact_id is None:  # the only steps that concern no one in particular
+        awaiting = [
+            # A draft is "in progress" once something was saved (version > 1).
+            MeetingFact(m["id"], m["contact__name"], timezone.localdate(m["starts_at"]),
+                        (m["debrief__version"] or 0) > 1)
+            for m in first_rows(
+                meetings.awaiting_debrief()
+                .filter(~Exists(dismissed.filter(code="write-debrief", contact__isnull=True)))
+                .order_by(TruncDate("starts_at"), "-starts_at", "-pk"),
+                "id", "contact__name", "starts_at", "debrief__version",
+            )
+        ]
+    if contact_id is not None:
+        contacts = contacts.filter(pk=contact_id)
+
+    code = "follow-up-no-reply"
+    written = contacts.filter(
+        status=Contact.Status.REACHED_OUT,
+        status_changed_at__lt=_written_by(today, NO_REPLY_SECOND_PERSON_BUSINESS_DAYS),
+    ).annotate(
+        written_day=WorkingDayNumber(TruncDate("status_changed_at")),
+        stage_days=Case(
+            When(status_changed_at__lt=_written_by(today, NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS),
+                 then=Value(NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS)),
+            default=Value(NO_REPLY_SECOND_PERSON_BUSINESS_DAYS),
+        ),
+    ).filter(
+        ~Exists(dismissed.filter(code=code, contact=OuterRef("pk"))),
+        # A follow-up accepted since the current stage began covers it.
+        ~Exists(follow_ups.filter(suggestion_code=code, contact=OuterRef("pk")).annotate(
+            accepted_day=WorkingDayNumber(TruncDate("created_at"))
+        ).filter(accepted_day__gte=OuterRef("written_day") + OuterRef("stage_days"))),
+    ).order_by("name", "pk")
     reached_out = [
         ContactFact(c["id"], c["name"], c["tier"], c["status"], c["organisation"],
                     timezone.localdate(c["status_changed_at"]))
-        for c in contacts.filter(status=Contact.Status.REACHED_OUT)
-        .values("id", "name", "tier", "status", "organisation", "status_changed_at")
+        for c in first_rows(written, "id", "name", "tier", "status", "organisation",
+                            "status_changed_at")
     ]
+
+    code = "contact-referral"
+    to_write_to = contacts.filter(
+        status=Contact.Status.TO_CONTACT, referred_by__isnull=False,
+    ).filter(
+        ~Exists(follow_ups.filter(suggestion_code=code, contact=OuterRef("pk"))),
+        ~Exists(dismissed.filter(code=code, contact=OuterRef("pk"))),
+    ).annotate(
+        # The meeting where the name was given (none for a referral added by hand).
+        named_at=F("referred_in__starts_at"),
+        by_referrer=Coalesce("referred_in__debrief__introduction_by_referrer", Value(False)),
+    ).annotate(
+        step_priority=Case(When(by_referrer=True, then=Value(9)), default=Value(8)),
+        # Greatest skips a NULL: a referral added by hand is due today.
+        step_due=Greatest(Value(today), _plus_days(
+            TruncDate("named_at"),
+            Case(When(by_referrer=True, then=Value(REFERRAL_CHECK_IN_DAYS)),
+                 default=Value(WRITE_TO_REFERRAL_WITHIN_DAYS)),
+        )),
+    ).order_by("step_priority", "step_due", "created_at", "pk").annotate(
+        # Read for the rows kept only.
+        referrer_name=Subquery(Contact.objects.filter(pk=OuterRef("referred_by_id"))
+                               .order_by().values("name")),
+    )
     referrals = [
         ReferralFact(
             ContactFact(c["id"], c["name"], c["tier"], c["status"]),
-            c["referred_by__name"],
-            timezone.localdate(c["referred_in__starts_at"]) if c["referred_in__starts_at"]
-            else None,
-            bool(c["referred_in__debrief__introduction_by_referrer"]),
+            c["referrer_name"],
+            timezone.localdate(c["named_at"]) if c["named_at"] else None,
+            c["by_referrer"],
         )
-        for c in contacts.filter(status=Contact.Status.TO_CONTACT, referred_by__isnull=False)
-        .values("id", "name", "tier", "status", "referred_by__name", "referred_in__starts_at",
-                "referred_in__debrief__introduction_by_referrer")
-        .order_by("created_at")
+        for c in first_rows(to_write_to, "id", "name", "tier", "status", "referrer_name",
+                            "named_at", "by_referrer")
     ]
-    awaiting = [
-        # A draft is "in progress" once something was saved (version > 1), as on every page.
-        MeetingFact(m["id"], m["contact__name"], timezone.localdate(m["starts_at"]),
-                    (m["debrief__version"] or 0) > 1)
-        for m in meetings.awaiting_debrief()
-        .values("id", "contact__name", "starts_at", "debrief__version").order_by("-starts_at")
-    ]
+
+    code = "thank-referrer"
+    referrer, meeting = OuterRef("contact__referred_by_id"), OuterRef("pk")
+    met_with_referrals = meetings.held().filter(contact__referred_by__isnull=False)
+    if contact_id is not None:
+        met_with_referrals = met_with_referrals.filter(contact__referred_by_id=contact_id)
+    met_with_referrals = met_with_referrals.filter(
+        ~Exists(follow_ups.filter(suggestion_code=code, contact=referrer, meeting=meeting)),
+        ~Exists(dismissed.filter(code=code, contact=referrer, meeting=meeting)),
+    )
+    # Due today for every meeting before yesterday: those come first, newest first (read
+    # backwards along the (owner, status, starts_at) index until enough are found); the
+    # later ones (a meeting of yesterday or today) after them.
+    due_later = _midnight_of(today - datetime.timedelta(days=TELL_REFERRER_WITHIN_DAYS - 1))
+    fields = ("id", "contact__name", "contact__referred_by_id", "contact__referred_by__name",
+              "starts_at")
+    rows = first_rows(met_with_referrals.filter(starts_at__lt=due_later)
+                      .order_by("-starts_at", "-pk"), *fields, counted=met_with_referrals)
+    if limit is None or len(rows) < limit:
+        rows += first_rows(met_with_referrals.filter(starts_at__gte=due_later)
+                           .order_by(TruncDate("starts_at"), "-starts_at", "-pk"), *fields)
     met = [
         MetReferralFact(m["contact__name"], m["contact__referred_by_id"],
                         m["contact__referred_by__name"], timezone.localdate(m["starts_at"]),
                         m["id"])
-        for m in meetings.held()
-        .filter(contact__referred_by__isnull=False)
-        .values("id", "contact__name", "contact__referred_by_id", "contact__referred_by__name",
-                "starts_at").order_by("-starts_at")
+        for m in rows
     ]
-    # The latest held meeting with each person, when its debrief left a good impression.
+
+    # The latest held meeting with each person, when its debrief left a good impression,
+    # due a month after it or after the last note sent since.
+    code = "keep-in-touch"
     latest = meetings.held().filter(contact=OuterRef("contact")).order_by("-starts_at")
+    last_note = follow_ups.filter(
+        suggestion_code=code, contact=OuterRef("contact"), done_at__isnull=False,
+    ).order_by("-done_at").values(day=TruncDate("done_at"))[:1]
+    warm_meetings = meetings.held()
+    if contact_id is not None:
+        warm_meetings = warm_meetings.filter(contact_id=contact_id)
+    warm_meetings = warm_meetings.filter(
+        pk=Subquery(latest.values("pk")[:1]), debrief__impression="positive",
+        debrief__is_draft=False,
+    ).annotate(
+        last_note_on=Subquery(last_note, output_field=DateField()),
+    ).annotate(
+        keep_in_touch_due=_plus_days(Greatest(TruncDate("starts_at"), F("last_note_on")),
+                                     Value(KEEP_IN_TOUCH_DAYS)),
+    ).filter(
+        keep_in_touch_due__lte=today + datetime.timedelta(days=KEEP_IN_TOUCH_NOTICE_DAYS),
+    ).filter(
+        # Recurring: only an open follow-up holds it back.
+        ~Exists(follow_ups.open().filter(suggestion_code=code, contact=OuterRef("contact"))),
+        ~Exists(dismissed.filter(code=code, contact=OuterRef("contact"))),
+    ).annotate(
+        step_due=Greatest(Value(today), F("keep_in_touch_due")),
+    ).order_by("step_due", "-starts_at", "-pk")
     warm = [
-        KeepInTouchFact(m["contact_id"], m["contact__name"], timezone.localdate(m["starts_at"]))
-        for m in meetings.held()
-        .filter(pk=Subquery(latest.values("pk")[:1]), debrief__impression="positive",
-                debrief__is_draft=False)
-        .values("contact_id", "contact__name", "starts_at").order_by("-starts_at")
+        KeepInTouchFact(m["contact_id"], m["contact__name"], timezone.localdate(m["starts_at"]),
+                        m["last_note_on"])
+        for m in first_rows(warm_meetings, "contact_id", "contact__name", "starts_at",
+                            "last_note_on")
     ]
-    follow_ups = follow_up_facts(FollowUp.objects.for_user(user).filter(
-        suggestion_code__in=NETWORK_CODES
-    ))
-    dismissed = {
-        step_of(code, contact_id, meeting_id)
-        for code, contact_id, meeting_id in DismissedSuggestion.objects.for_user(user)
-        .filter(debrief__isnull=True)
-        .values_list("code", "contact_id", "meeting_id")
-    }
-    return NetworkFacts(today, reached_out, referrals, awaiting, met, warm, follow_ups,
-                        dismissed)
+    if to_count:
+        # One more query counts the steps of the rules with more than `limit`, without
+        # the joins and sort keys of the rows read.
+        step_count += sum(count_each(to_count).values())
+    return NetworkFacts(today, reached_out, referrals, awaiting, met, warm,
+                        step_count=step_count)
 
 
-def network_suggestions_for(user, today=None) -> list[Suggestion]:
-    return suggest_for_network(network_facts(user, today))
+def count_each(querysets: dict) -> dict[str, int]:
+    """The number of rows of each queryset, in one query (a COUNT subquery each)."""
+    parts, params = [], []
+    for queryset in querysets.values():
+        sql, queryset_params = queryset.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
+        params.extend(queryset_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return dict(zip(querysets, cursor.fetchone(), strict=True))
+
+
+def network_suggestions_for(user, today=None, limit: int | None = None,
+                            contact_id: int | None = None) -> list[Suggestion]:
+    """The first `limit` network steps (all with `limit=None`), most pressing first;
+    `contact_id`: only those concerning that person."""
+    suggestions = suggest_for_network(network_facts(user, today, limit, contact_id))
+    return suggestions[:limit] if limit is not None else suggestions

@@ -125,7 +125,8 @@ def keep_in_touch(facts: NetworkFacts) -> Iterable[Suggestion]:
             last_note[follow_up.contact_id] = max(previous, follow_up.done_on)
     notice = days_after(facts.today, KEEP_IN_TOUCH_NOTICE_DAYS)
     for person in facts.keep_in_touch:
-        since = max(person.last_met_on, last_note.get(person.contact_id, person.last_met_on))
+        since = max(person.last_met_on, last_note.get(person.contact_id, person.last_met_on),
+                    person.last_note_on or person.last_met_on)
         due = days_after(since, KEEP_IN_TOUCH_DAYS)
         if due > notice:
             continue

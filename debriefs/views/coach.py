@@ -16,16 +16,17 @@ from accounts.forms import one_line
 from accounts.permissions import coach_required
 from contacts.views import tiers_board_context
 
-from ..coaching import contacts_visible_to_coach, with_coaching_figures
+from ..coaching import contacts_visible_to_coach, ranked_clients, with_coaching_figures
 from ..flags import flags_for
 from ..models import Comment, CompetencyCited, Debrief, DebriefView
-from ..progress import SPARK_WEEKS, client_sparklines, needs_attention
+from ..progress import SPARK_WEEKS, client_sparklines, clients_needing_attention
 from ..suggestions import suggestions_for
 from .comments import build_thread
 from .common import shared_debriefs
 
 CLIENTS_PER_PAGE = 50
 QUEUE_SHOWN = 20
+ATTENTION_SHOWN = 20
 
 
 @coach_required
@@ -33,21 +34,28 @@ QUEUE_SHOWN = 20
 def home(request: HttpRequest) -> HttpResponse:
     coach = request.user
     query = one_line(request.GET.get("q", ""))
-    clients = with_coaching_figures(coach.clients.all())
+    clients = coach.clients.all()
     if query:
         clients = clients.filter(
             Q(first_name__icontains=query)
             | Q(last_name__icontains=query)
             | Q(email__icontains=query)
         )
-    clients = clients.order_by("-open_flags", "-awaiting_review", "first_name", "last_name", "pk")
-    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    sparklines = client_sparklines(coach, [client.pk for client in page.object_list])
+    paginator = Paginator(ranked_clients(clients), CLIENTS_PER_PAGE)
+    paginator.count = clients.count()  # counting needs no ranking
+    page = paginator.get_page(request.GET.get("page"))
+    # The figures, for the clients shown only.
+    shown = [client.pk for client in page.object_list]
+    figures = with_coaching_figures(coach.clients.filter(pk__in=shown)).in_bulk()
+    page.object_list = [figures[pk] for pk in shown]
+    sparklines = client_sparklines(coach, shown)
     for client in page.object_list:
         client.sparkline = sparklines[client.pk]
 
-    queue = shared_debriefs(coach).review_queue()
-    queue_page = list(queue[: QUEUE_SHOWN + 1])
+    # The first few by the stored flag count; the flags themselves for those only.
+    first = Debrief.objects.shared_with_coach(coach).first_in_review_queue(QUEUE_SHOWN + 1)
+    shown_debriefs = shared_debriefs(coach).with_flags().in_bulk(first)
+    queue_page = [shown_debriefs[pk] for pk in first]
     queue_total = (
         len(queue_page) if len(queue_page) <= QUEUE_SHOWN
         else Debrief.objects.shared_with_coach(coach).awaiting_review().count()
@@ -69,6 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(unread_count__gt=0)
         .order_by("-last_comment_at")[:10]
     )
+    attention, attention_total = clients_needing_attention(coach, limit=ATTENTION_SHOWN)
     return render(
         request,
         "coach/home.html",
@@ -79,7 +88,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "queue_total": queue_total,
             "replies": replies,
             "open_invitations": coach.invitations.open().count(),
-            "attention": needs_attention(coach),
+            "attention": attention,
+            "attention_total": attention_total,
             "spark_weeks": SPARK_WEEKS,
         },
     )
@@ -124,11 +134,12 @@ def client_tiers(request: HttpRequest, pk: int) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     coach = request.user
     debrief = get_object_or_404(
-        shared_debriefs(coach).with_flags().select_related("reviewed_by"), pk=pk
+        shared_debriefs(coach).with_flags().select_related("reviewed_by", "stump_speech_version"),
+        pk=pk,
     )
     DebriefView.record(debrief, coach)
-    queue = Debrief.objects.shared_with_coach(coach).review_queue()
-    next_pk = queue.exclude(pk=debrief.pk).values_list("pk", flat=True).first()
+    others = Debrief.objects.shared_with_coach(coach).exclude(pk=debrief.pk)
+    next_pk = next(iter(others.first_in_review_queue()), None)
     context = {
         "debrief": debrief,
         "meeting": debrief.meeting,
@@ -136,6 +147,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "flags": flags_for(debrief),
         "suggestions": _suggestions(debrief),
         "competencies": CompetencyCited.objects.filter(debrief=debrief),
+        "questions_asked": list(debrief.questions_asked.all()),
         "thread": build_thread(debrief, coach),
         "next_pk": next_pk,
         "queue_total": Debrief.objects.shared_with_coach(coach).awaiting_review().count(),
@@ -159,8 +171,7 @@ def mark_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     if debrief.reviewed_at is None:
         debrief.mark_reviewed(by=coach)
         messages.success(request, f"Marked reviewed: {debrief.owner.display_name}'s debrief.")
-    queue = Debrief.objects.shared_with_coach(coach).review_queue()
-    next_pk = queue.values_list("pk", flat=True).first()
+    next_pk = next(iter(Debrief.objects.shared_with_coach(coach).first_in_review_queue()), None)
     if next_pk is None:
         messages.info(request, "Your review queue is empty.")
         return redirect("coach:home")

@@ -12,7 +12,7 @@ from django_htmx.http import trigger_client_event
 from accounts.permissions import client_required
 
 from ..forms import DebriefForm, ReferralForm, cited_competencies, competency_formset
-from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting, with_name
+from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting, Package, with_name
 from ..suggestions import CODES, FOLLOW_UP, suggestions_for
 from .common import SUGGESTIONS_SHOWN, find_suggestion, meeting_or_404, safe_next_url
 
@@ -28,7 +28,13 @@ def _debrief(meeting: Meeting) -> Debrief:
 
 def _debrief_page(request, meeting, debrief, form=None, formset=None, referral_form=None,
                   conflict=None, status=200) -> HttpResponse:
-    form = form or DebriefForm(instance=debrief)
+    if form is None:
+        initial = {}
+        if not debrief.is_started and debrief.stump_speech_version_id is None:
+            # A new debrief: the speech given was most likely the one saved now.
+            initial["stump_speech_version"] = Package.for_user(request.user
+                                                               ).current_speech_version()
+        form = DebriefForm(instance=debrief, initial=initial)
     formset = formset or competency_formset(debrief=debrief)
     competencies = cited_competencies(formset) if formset.is_bound else None
     preview = form.instance if form.is_bound else debrief
@@ -78,7 +84,8 @@ def debrief_edit(request: HttpRequest, pk: int) -> HttpResponse:
         debrief = form.save(commit=False)
         debrief.is_draft = "save_draft" in request.POST
         if debrief.save_if_current(form.cleaned_data["version"],
-                                   competencies=cited_competencies(formset)):
+                                   competencies=cited_competencies(formset),
+                                   questions=form.cleaned_data["questions_asked"]):
             if request.POST.get("save_draft") == "more_competencies":
                 # Saved with the rows filled so far; two empty rows come back.
                 return redirect(reverse("debriefs:debrief_edit", args=[meeting.pk])
@@ -116,7 +123,8 @@ def debrief_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and formset.is_valid():
         debrief = form.save(commit=False)
         if debrief.save_if_current(form.cleaned_data["version"],
-                                   competencies=cited_competencies(formset)):
+                                   competencies=cited_competencies(formset),
+                                   questions=form.cleaned_data["questions_asked"]):
             state["saved"] = True
         else:
             state["conflict"] = True

@@ -1,6 +1,7 @@
 """Follow-ups: the list, adding one by hand, ticking one off."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,16 +13,24 @@ from accounts.permissions import client_required
 
 from ..forms import FollowUpForm
 from ..models import FollowUp
-from .common import meeting_or_404, safe_next_url
+from .common import meeting_or_404, picked_first, safe_next_url
+
+FOLLOW_UPS_PER_PAGE = 50
 
 
 @client_required
 @require_GET
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     follow_ups = FollowUp.objects.for_user(request.user).select_related("contact", "meeting")
-    recently_done = follow_ups.filter(done_at__isnull=False).order_by("-done_at")[:10]
+    recently_done = picked_first(
+        follow_ups.filter(done_at__isnull=False).order_by("-done_at", "-pk"), slice(10)
+    )
+    to_do = follow_ups.open().order_by("due_on", "pk")
+    page = Paginator(to_do, FOLLOW_UPS_PER_PAGE).get_page(request.GET.get("page"))
+    first = (page.number - 1) * FOLLOW_UPS_PER_PAGE
+    page.object_list = picked_first(to_do, slice(first, first + FOLLOW_UPS_PER_PAGE))
     return render(request, "debriefs/follow_up_list.html", {
-        "open": list(follow_ups.open()),
+        "open": page,
         "recently_done": list(recently_done),
         "form": FollowUpForm(user=request.user),
         "today": timezone.localdate(),

@@ -14,8 +14,39 @@ from contacts.models import Contact
 
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting
 from ..progress import ROLLING_MEETINGS, activity_chart, network_chart, reading, weekly_progress
-from ..suggestions import FOLLOW_UP, network_suggestions_for
-from .common import SUGGESTIONS_MORE, SUGGESTIONS_SHOWN, find_suggestion
+from ..suggestions import FOLLOW_UP, network_facts, network_suggestions_for, suggest_for_network
+from ..suggestions.loading import count_each
+from .common import (
+    SUGGESTIONS_MORE,
+    SUGGESTIONS_SHOWN,
+    find_suggestion,
+    picked_first,
+)
+
+# Each group of follow-ups under "Due now" shows this many; the rest are one link away.
+FOLLOW_UPS_SHOWN = 10
+
+
+class FirstFollowUps(list):
+    """The first follow-ups of a group, and how many more there are."""
+
+    more: int = 0
+
+
+def _due_now(follow_ups, today) -> dict[str, FirstFollowUps]:
+    """The first `FOLLOW_UPS_SHOWN` of each group, and, when one is full, how many more
+    (one lean COUNT for the three)."""
+    groups = {
+        "overdue": follow_ups.overdue(today),
+        "due_today": follow_ups.due_today(today),
+        "due_soon": follow_ups.due_soon(today),
+    }
+    shown = {name: FirstFollowUps(picked_first(group, slice(FOLLOW_UPS_SHOWN)))
+             for name, group in groups.items()}
+    if any(len(rows) == FOLLOW_UPS_SHOWN for rows in shown.values()):
+        for name, count in count_each(groups).items():
+            shown[name].more = count - len(shown[name])
+    return shown
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -34,7 +65,9 @@ def home(request: HttpRequest) -> HttpResponse:
     network["per_meeting"] = (
         f"{contacts.filter(referred_in__isnull=False).count() / held:.1f}" if held else "–"
     )
-    suggestions = network_suggestions_for(user, today)
+    # Only the steps shown are built; the count covers them all.
+    facts = network_facts(user, today, limit=SUGGESTIONS_SHOWN + SUGGESTIONS_MORE)
+    suggestions = suggest_for_network(facts)
     weeks = weekly_progress(user, today)
     context = {
         "progress_weeks": weeks,
@@ -42,35 +75,44 @@ def home(request: HttpRequest) -> HttpResponse:
         "network_chart": network_chart(weeks),
         "activity_chart": activity_chart(weeks),
         "rolling_meetings": ROLLING_MEETINGS,
-        "overdue": list(follow_ups.overdue(today)),
-        "due_today": list(follow_ups.due_today(today)),
-        "due_soon": list(follow_ups.due_soon(today)),
-        "upcoming": list(
+        **_due_now(follow_ups, today),
+        "upcoming": list(picked_first(
             Meeting.objects.for_user(user).upcoming().select_related("contact")
-            .order_by("starts_at")[:5]
-        ),
-        "awaiting_debrief": list(
+            .order_by("starts_at", "pk"), slice(5)
+        )),
+        "awaiting_debrief": list(picked_first(
             Meeting.objects.for_user(user).awaiting_debrief().select_related("contact", "debrief")
-            .order_by("-starts_at")[:5]
-        ),
-        "recent_debriefs": list(
+            .order_by("-starts_at", "-pk"), slice(5)
+        )),
+        "recent_debriefs": list(picked_first(
             Debrief.objects.for_user(user).filter(is_draft=False)
-            .select_related("meeting__contact").order_by("-meeting__starts_at")[:5]
-        ),
+            .select_related("meeting__contact").order_by("-meeting__starts_at", "-pk"), slice(5)
+        )),
         "network": network,
         "suggestions": suggestions[:SUGGESTIONS_SHOWN],
         "more_suggestions": suggestions[SUGGESTIONS_SHOWN:SUGGESTIONS_SHOWN + SUGGESTIONS_MORE],
-        "suggestion_count": len(suggestions),
+        "suggestion_count": facts.step_count,
         "today": today,
     }
     return render(request, "home.html", context)
 
 
+def _posted_step(request: HttpRequest):
+    """The network step a posted form names, among the steps concerning its person (or,
+    with none, the most pressing ones), or None if it no longer applies."""
+    contact = request.POST.get("contact", "")
+    if contact.isdecimal():
+        suggestions = network_suggestions_for(request.user, contact_id=int(contact))
+    else:
+        suggestions = network_suggestions_for(request.user,
+                                              limit=SUGGESTIONS_SHOWN + SUGGESTIONS_MORE)
+    return find_suggestion(suggestions, request.POST)
+
+
 @client_required
 @require_POST
 def network_suggestion_accept(request: HttpRequest) -> HttpResponse:
-    suggestions = network_suggestions_for(request.user)
-    suggestion = find_suggestion(suggestions, request.POST)
+    suggestion = _posted_step(request)
     if suggestion is None or suggestion.action != FOLLOW_UP:
         messages.info(request, "That suggestion no longer applies.")
     else:
@@ -90,7 +132,7 @@ def network_suggestion_accept(request: HttpRequest) -> HttpResponse:
 @require_POST
 def network_suggestion_dismiss(request: HttpRequest) -> HttpResponse:
     """Hide a step of the home page for good (for "keep in touch": stop it)."""
-    suggestion = find_suggestion(network_suggestions_for(request.user), request.POST)
+    suggestion = _posted_step(request)
     if suggestion is None:
         messages.info(request, "That suggestion no longer applies.")
     else:

@@ -17,7 +17,7 @@ from ..forms import FollowUpForm, MeetingForm
 from ..models import Debrief, Meeting
 from ..suggestions import suggestions_for
 from .comments import build_thread
-from .common import SUGGESTIONS_SHOWN, meeting_or_404
+from .common import SUGGESTIONS_SHOWN, meeting_or_404, picked_first
 
 MEETINGS_PER_PAGE = 50
 
@@ -27,8 +27,10 @@ MEETINGS_PER_PAGE = 50
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.for_user(request.user).select_related("contact", "debrief")
     ahead = Q(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())
-    past = Paginator(meetings.exclude(ahead).order_by("-starts_at", "-pk"), MEETINGS_PER_PAGE)
-    page = past.get_page(request.GET.get("page"))
+    past = meetings.exclude(ahead).order_by("-starts_at", "-pk")
+    page = Paginator(past, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    first = (page.number - 1) * MEETINGS_PER_PAGE
+    page.object_list = picked_first(past, slice(first, first + MEETINGS_PER_PAGE))
     upcoming = list(meetings.filter(ahead).order_by("starts_at", "pk"))
     return render(request, "debriefs/meeting_list.html", {
         "upcoming": upcoming,
@@ -99,6 +101,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        # Its kind is one of the things a coach flag reads.
+        Debrief.objects.filter(meeting=meeting).refresh_flag_count()
         messages.success(request, "Meeting saved.")
         return redirect("debriefs:meeting_detail", pk=meeting.pk)
     return render(request, "debriefs/meeting_form.html", {"form": form, "meeting": meeting})
@@ -109,7 +113,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     debrief = Debrief.objects.filter(meeting=meeting).select_related(
-        "meeting__contact__referred_by", "meeting__owner"
+        "meeting__contact__referred_by", "meeting__owner", "stump_speech_version"
     ).first()
     if debrief is not None and not debrief.is_started:
         debrief = None  # the form was opened, nothing written yet
@@ -118,6 +122,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "debrief": debrief,
         "competencies": list(debrief.competencies.all()) if debrief else [],
+        "questions_asked": list(debrief.questions_asked.all()) if debrief else [],
         "referrals": list(meeting.referrals_obtained.order_by("pk")),
         "follow_ups": list(meeting.follow_ups.select_related("contact")),
         "suggestions": suggestions[:SUGGESTIONS_SHOWN],

@@ -206,6 +206,6 @@ def test_the_conversations_page_uses_a_fixed_number_of_queries(
         CommentFactory(debrief=DebriefFactory(meeting__owner=alice), author=carol)
     client.force_login(alice)
     client.get(reverse("coach:conversations"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("coach:conversations"))
     assert len(response.context["debriefs"]) == size

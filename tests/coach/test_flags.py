@@ -118,3 +118,27 @@ def test_every_flag_explains_why_in_the_methods_words():
         assert flag.title and len(flag.why) > 60
     text = " ".join(flag.why for flag in FLAGS)
     assert "informational interview" in text and "stump speech" in text and "referral" in text
+
+
+def test_the_stored_flag_count_is_the_number_of_flags_raised(alice):
+    debrief = DebriefFactory(
+        meeting__owner=alice, **(CLEAN | dict(impression="negative", stump_speech_delivered="no"))
+    )
+    debrief.refresh_from_db()
+    assert debrief.flag_count == len(flags_for(debrief)) == 2
+
+
+def test_saving_a_debrief_again_keeps_its_stored_flag_count_current(alice):
+    debrief = DebriefFactory(meeting__owner=alice, **(CLEAN | dict(impression="negative")))
+    debrief.impression = "positive"
+    debrief.save()
+    debrief.refresh_from_db()
+    assert debrief.flag_count == 0
+
+
+def test_a_referral_added_from_the_debrief_clears_the_stored_no_referral_flag(alice):
+    debrief = DebriefFactory(meeting__owner=alice, **(CLEAN | dict(referral_names="")))
+    ContactFactory(owner=alice, referred_in=debrief.meeting, name="Dr Ng")
+    debrief.note_referral_name("Dr Ng")
+    debrief.refresh_from_db()
+    assert debrief.flag_count == 0

@@ -98,7 +98,7 @@ def test_only_the_coachs_own_clients_are_listed(alice, carol, dave):
 
 
 @pytest.mark.parametrize("size", [2, 10])
-def test_the_coach_figures_take_four_queries_whatever_the_number_of_clients(
+def test_the_coach_figures_take_seven_queries_whatever_the_number_of_clients(
     carol, size, django_assert_max_num_queries
 ):
     clients = [UserFactory(coach=carol) for _ in range(size)]
@@ -106,7 +106,7 @@ def test_the_coach_figures_take_four_queries_whatever_the_number_of_clients(
         for days in (20, 3, 2, 1):
             held(client, days, job_hinted=True, wants_job="unsure")
         FollowUpFactory(owner=client, due_on=timezone.localdate() - datetime.timedelta(days=2))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(7):
         attention = needs_attention(carol)
         sparks = client_sparklines(carol, [c.pk for c in clients])
     attention = {a.client: a.reasons for a in attention}  # and alice, with no meeting
@@ -124,3 +124,16 @@ def test_the_coach_home_shows_who_needs_attention_and_the_sparklines(client, ali
     assert "No shared meeting in the last 14 days" in page
     assert 'class="sparkline"' in page and "sparkline-line" in page
     assert " style=" not in page
+
+
+def test_the_coach_home_shows_the_first_clients_needing_attention_and_counts_them_all(
+    client, alice, carol, monkeypatch
+):
+    monkeypatch.setattr("debriefs.views.coach.ATTENTION_SHOWN", 2)
+    for _ in range(3):
+        UserFactory(coach=carol)  # no shared meeting: each needs attention
+    client.force_login(carol)
+    response = client.get(reverse("coach:home"))
+    assert len(response.context["attention"]) == 2
+    assert response.context["attention_total"] == 4
+    assert "4 clients need attention; the first 2 by name are shown." in response.text
