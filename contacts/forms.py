@@ -281,6 +281,11 @@ class ContactFilterForm(OneLineInputs, forms.Form):
         return contacts.order_by(*ordering)
 
     @property
+    def sorted_by_rank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool((data.get("q") or "").strip()) and data.get("sort") in ("", None, "relevance")
+
+    @property
     def is_filtered(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return any(data.get(name) for name in ("q", "tier", "status", "tag"))

@@ -3,11 +3,10 @@ import io
 import uuid
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import CharField, Count, Exists, Max, OuterRef, Subquery, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +26,7 @@ from .forms import (
     ImportForm,
     StatusForm,
 )
-from .models import Contact
+from .models import Contact, ContactTally, TagTally
 from .outreach import NO_REPLY_SECOND_PERSON_BUSINESS_DAYS, business_days_between
 from .pickers import PICKERS, SEARCH_SUFFIX, search_text
 from .transfer import (
@@ -41,7 +40,7 @@ from .transfer import (
 from .tree import layout_referral_tree
 
 PAGE_SIZE = 25
-TAG_CACHE_SECONDS = 3600
+SEARCH_CAP = 500  # matches counted and ranked by a search; beyond, sorted by name
 # Shown side by side with the typed input when an edit meets a newer save.
 CONFLICT_FIELDS = ("name", "organisation", "role_title", "field", "email", "phone",
                    "linkedin_url", "how_we_met", "status", "responsiveness", "tags", "notes")
@@ -74,20 +73,30 @@ def _contact(request: HttpRequest, pk: int) -> Contact:
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
     contacts = Contact.objects.for_user(request.user)
-    by_tier = list(
-        contacts.order_by().values("tier").annotate(n=Count("pk"), latest=Max("updated_at"))
-    )
-    tier_counts = {row["tier"]: row["n"] for row in by_tier}
+    tier_counts: dict[int, int] = {}
+    for row in ContactTally.counts_of(request.user):
+        tier_counts[row["tier"]] = tier_counts.get(row["tier"], 0) + row["count"]
     total = sum(tier_counts.values())
-    latest = max((row["latest"] for row in by_tier), default=None)
     form = ContactFilterForm(
-        request.GET, tiers=sorted(tier_counts),
-        tags=_tag_names(request.user, contacts, total, latest),
+        request.GET, tiers=sorted(tier_counts), tags=TagTally.tags_of(request.user),
     )
     results = form.filter(contacts.select_related("referred_by"))
     paginator = Paginator(results, PAGE_SIZE)
+    broad = False
     if not form.is_filtered:
         paginator.count = total  # known already: no second COUNT of the whole network
+    else:
+        # Counted up to a cap: ranking (and counting) a third of a large network costs in
+        # proportion to it. A broader search shows its first SEARCH_CAP matches by name
+        # (unless another sort was chosen) and asks for another word.
+        found = results.order_by().values("pk")[:SEARCH_CAP + 1].count()
+        broad = found > SEARCH_CAP
+        if broad and form.sorted_by_rank:
+            # The referrers of the page's rows only: joined before the sort, PostgreSQL
+            # would join every match.
+            results = results.select_related(None).prefetch_related("referred_by")
+            paginator = Paginator(results.order_by("name", "pk"), PAGE_SIZE)
+        paginator.count = min(found, SEARCH_CAP)
     page = paginator.get_page(request.GET.get("page"))
     today = timezone.localdate()
     for contact in page.object_list:
@@ -96,6 +105,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "total": total,
+        "broad": broad,
+        "search_cap": SEARCH_CAP,
         "query_string": _query_string(request, exclude="page"),
         "second_person_days": NO_REPLY_SECOND_PERSON_BUSINESS_DAYS,
     }
@@ -113,18 +124,6 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         response["HX-Push-Url"] = reverse("contacts:list") + (f"?{clean}" if clean else "")
         return response
     return render(request, "contacts/list.html", context)
-
-
-def _tag_names(owner, contacts, total: int, latest) -> list[str]:
-    """The owner's tags for the filter, cached until a contact is added, changed or
-    deleted (every save moves `updated_at`, every add or delete the count): reading
-    every contact's tags costs more than the rest of the page at 20,000 contacts."""
-    key = f"contacts:tags:{owner.pk}:{total}:{latest.isoformat() if latest else ''}"
-    tags = cache.get(key)
-    if tags is None:
-        tags = contacts.tag_names()
-        cache.set(key, tags, TAG_CACHE_SECONDS)
-    return tags
 
 
 def _query_string(request: HttpRequest, exclude: str) -> str:
@@ -383,14 +382,19 @@ def tiers_board_context(owner, contacts=None, open_pk: int | None = None) -> dic
     """
     status_labels = dict(Contact.Status.choices)
     if contacts is None:
+        # The owner's own board: the counts by tier and status are kept by triggers.
         contacts = Contact.objects.for_user(owner)
+        grouped = ContactTally.objects.filter(owner=owner, count__gt=0).values(
+            "tier", "status", "count")
+    else:
+        # A coach's view of part of the network: counted by tier and status over an index.
+        grouped = contacts.order_by().values("tier", "status").annotate(count=Count("pk"))
     contacts = contacts.order_by()
     held_meetings = Contact.held_meetings_of(owner)
-    # Counted by tier and status over an index; each figure the grouping cannot give is a
-    # subquery PostgreSQL runs once for the statement.
+    # Each figure the grouping cannot give is a subquery PostgreSQL runs once for the
+    # statement.
     counts = list(
-        contacts.values("tier", "status").annotate(
-            count=Count("pk"),
+        grouped.annotate(
             waiting=_total(contacts.filter(status=Contact.Status.REACHED_OUT,
                                            status_changed_at__lt=_no_reply_before())),
             roots_with_referrals=_total(contacts.filter(tier=2), Count("referred_by",

@@ -387,7 +387,8 @@ def test_moving_tiers_below_does_not_make_an_edit_form_stale(client, alice):
 
 def a_client_with_everything(client_user, coach, tag: str):
     """One row of every kind a client has, with `tag` in their texts to find them by."""
-    contact = ContactFactory(owner=client_user, name=f"Contact {tag}", notes=f"Note {tag}")
+    contact = ContactFactory(owner=client_user, name=f"Contact {tag}", notes=f"Note {tag}",
+                           tags=[f"tag-{tag.lower()}"])
     referral = ContactFactory(owner=client_user, name=f"Referral {tag}", referred_by=contact)
     meeting = MeetingFactory(owner=client_user, contact=contact, location=f"Place {tag}")
     debrief = DebriefFactory(meeting=meeting, notes=f"Debrief {tag}", thank_you_sent_on=None)
