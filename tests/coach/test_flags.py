@@ -142,3 +142,29 @@ def test_a_referral_added_from_the_debrief_clears_the_stored_no_referral_flag(al
     debrief.note_referral_name("Dr Ng")
     debrief.refresh_from_db()
     assert debrief.flag_count == 0
+
+
+def test_a_referral_added_from_the_contacts_pages_clears_the_stored_no_referral_flag(alice):
+    debrief = DebriefFactory(meeting__owner=alice, **(CLEAN | dict(referral_names="")))
+    ContactFactory(owner=alice, referred_in=debrief.meeting, name="Dr Ng")
+    debrief.refresh_from_db()
+    assert debrief.flag_count == 0
+
+
+def test_deleting_the_only_referral_of_a_meeting_raises_its_stored_no_referral_flag(alice):
+    debrief = DebriefFactory(meeting__owner=alice, **(CLEAN | dict(referral_names="")))
+    referral = ContactFactory(owner=alice, referred_in=debrief.meeting, name="Dr Ng")
+    referral.delete()
+    debrief.refresh_from_db()
+    assert debrief.flag_count == 1
+
+
+def test_moving_a_referral_to_another_meeting_updates_both_stored_flag_counts(alice):
+    first = DebriefFactory(meeting__owner=alice, **(CLEAN | dict(referral_names="")))
+    second = DebriefFactory(meeting__owner=alice, **(CLEAN | dict(referral_names="")))
+    referral = ContactFactory(owner=alice, referred_in=first.meeting, name="Dr Ng")
+    referral.referred_in = second.meeting
+    referral.save()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.flag_count, second.flag_count) == (1, 0)
