@@ -70,9 +70,17 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
         grouped = queryset.order_by().values("owner").annotate(total=expression)
         return Coalesce(Subquery(grouped.values("total")[:1]), 0)
 
-    held = Meeting.objects.filter(owner=OuterRef("pk"), status=Meeting.Status.HELD).exclude(
-        debrief__is_private=True
-    )
+    # Held meetings less the few held privately: an index-only count of
+    # `(owner, status, starts_at)` and a walk of the private debriefs' partial index,
+    # instead of a probe of the debrief of every meeting held.
+    def held_count(**since):
+        held = Meeting.objects.filter(owner=OuterRef("pk"), status=Meeting.Status.HELD,
+                                      **{f"starts_at__{k}": v for k, v in since.items()})
+        private = Debrief.objects.filter(
+            owner=OuterRef("pk"), is_private=True, meeting__status=Meeting.Status.HELD,
+            **{f"meeting__starts_at__{k}": v for k, v in since.items()})
+        return total(held, Count("pk")) - total(private, Count("pk"))
+
     referrals = Contact.objects.filter(
         owner=OuterRef("pk"), referred_in__status=Meeting.Status.HELD
     ).exclude(pk__in=learnt_privately())
@@ -84,11 +92,8 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
         .order_by("-tier").values("tier")[:1]
     )
     figures = clients.annotate(
-        meetings_last_30_days=total(
-            held.filter(starts_at__gte=now - datetime.timedelta(days=30), starts_at__lte=now),
-            Count("pk"),
-        ),
-        meetings_held=total(held, Count("pk")),
+        meetings_last_30_days=held_count(gte=now - datetime.timedelta(days=30), lte=now),
+        meetings_held=held_count(),
         referrals_obtained=total(referrals, Count("pk")),
         highest_tier=Coalesce(Subquery(highest_tier), 0),
         awaiting_review=total(awaiting, Count("pk")),
@@ -105,7 +110,7 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
 
 
 def ranked_clients(clients: QuerySet) -> QuerySet:
-    """The clients whose shared debriefs need the coach most first: open flags, then
+    """The ids of the clients whose shared debriefs need the coach most first: open flags, then
     debriefs awaiting review, then by name. One join on the debriefs awaiting review
     (a partial index) with their stored `flag_count`, never a subquery per client."""
     awaiting = FilteredRelation("debriefs", condition=Q(
@@ -116,4 +121,5 @@ def ranked_clients(clients: QuerySet) -> QuerySet:
         .annotate(open_flags=Coalesce(Sum("awaiting__flag_count"), 0),
                   awaiting_review=Count("awaiting"))
         .order_by("-open_flags", "-awaiting_review", "first_name", "last_name", "pk")
+        .values_list("pk", flat=True)  # grouped on the id alone; the page loads the rows
     )

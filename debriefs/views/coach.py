@@ -26,6 +26,7 @@ from .common import shared_debriefs
 
 CLIENTS_PER_PAGE = 50
 QUEUE_SHOWN = 20
+DEBRIEFS_PER_PAGE = 25
 ATTENTION_SHOWN = 20
 
 
@@ -45,8 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
     paginator.count = clients.count()  # counting needs no ranking
     page = paginator.get_page(request.GET.get("page"))
     # The figures, for the clients shown only.
-    shown = [client.pk for client in page.object_list]
-    figures = with_coaching_figures(coach.clients.filter(pk__in=shown)).in_bulk()
+    shown = list(page.object_list)
+    figures = with_coaching_figures(coach.clients.filter(pk__in=shown).order_by()).in_bulk()
     page.object_list = [figures[pk] for pk in shown]
     sparklines = client_sparklines(coach, shown)
     for client in page.object_list:
@@ -77,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(unread_count__gt=0)
         .order_by("-last_comment_at")[:10]
     )
-    attention, attention_total = clients_needing_attention(coach, limit=ATTENTION_SHOWN)
+    attention, more_need_attention = clients_needing_attention(coach, limit=ATTENTION_SHOWN)
     return render(
         request,
         "coach/home.html",
@@ -89,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "replies": replies,
             "open_invitations": coach.invitations.open().count(),
             "attention": attention,
-            "attention_total": attention_total,
+            "more_need_attention": more_need_attention,
             "spark_weeks": SPARK_WEEKS,
         },
     )
@@ -100,16 +101,24 @@ def home(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coach = request.user
     client = get_object_or_404(with_coaching_figures(coach.clients.all()), pk=pk)
+    # A page at a time: picked on the debriefs' own table, the flags and comment counts
+    # for the rows shown only.
+    listed = Debrief.objects.shared_with_coach(coach).filter(owner=client)
+    ordered = listed.order_by("-meeting__starts_at", "-pk")
+    page = Paginator(ordered, DEBRIEFS_PER_PAGE).get_page(request.GET.get("page"))
+    first = (page.number - 1) * DEBRIEFS_PER_PAGE
     debriefs = list(
         shared_debriefs(coach)
-        .filter(owner=client)
+        .filter(pk__in=ordered.values("pk")[first:first + DEBRIEFS_PER_PAGE])
         .with_flags()
         .annotate(comment_count=Count("comments"))
-        .order_by("-meeting__starts_at")
+        .order_by("-meeting__starts_at", "-pk")
     )
     for debrief in debriefs:
         debrief.flags = flags_for(debrief)
-    return render(request, "coach/client_detail.html", {"client": client, "debriefs": debriefs})
+    page.object_list = debriefs
+    return render(request, "coach/client_detail.html",
+                  {"client": client, "debriefs": debriefs, "page": page})
 
 
 @coach_required
@@ -118,7 +127,10 @@ def client_tiers(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(with_coaching_figures(request.user.clients.all()), pk=pk)
     # Nobody learnt at a private meeting is on the coach's board, and the figures come
     # from the coach's own (which leave out private meetings), so both pages agree.
-    context = tiers_board_context(client, contacts_visible_to_coach(client)) | {
+    opened = request.GET.get("open", "")
+    # `?open=` is looked up among the contacts the coach may see only.
+    open_pk = int(opened) if opened.isdecimal() and len(opened) < 19 else None
+    context = tiers_board_context(client, contacts_visible_to_coach(client), open_pk) | {
         "client": client, "read_only": True,
     }
     context["figures"] = context["figures"] | {

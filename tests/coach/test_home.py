@@ -152,9 +152,9 @@ def test_the_coach_home_uses_a_fixed_number_of_queries(
     make_clients(carol, size)
     client.force_login(carol)
     client.get(reverse("coach:home"))  # warm the session
-    # 7 of them: sparklines and "needs attention"; the clients are counted, ranked, and
-    # their figures computed for the page shown, in three queries; the queue in two.
-    with django_assert_num_queries(16):
+    # The clients are counted, ranked, and their figures computed for the page shown, in
+    # three queries; the sparklines in one, "needs attention" in two, the queue in three.
+    with django_assert_num_queries(12):
         response = client.get(reverse("coach:home"))
     assert len(response.context["page"].object_list) == size + 1  # and alice
 
@@ -166,7 +166,7 @@ def test_the_client_overview_uses_a_fixed_number_of_queries(
     for _ in range(size):
         DebriefFactory(meeting__owner=alice, stump_speech_delivered="no")
     client.force_login(carol)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # and the paginator's count
         response = client.get(reverse("coach:client_detail", args=[alice.pk]))
     assert len(response.context["debriefs"]) == size
 
@@ -278,3 +278,28 @@ def test_the_coachs_figures_say_they_count_shared_meetings_only(client, alice, c
     assert "Referrals per shared meeting" in home and "private debriefs are left out" in home
     assert "Referrals per shared meeting" in detail
     assert "Deepest tier" in home and "Deepest tier in their network" in detail
+
+
+def test_the_client_overview_lists_the_shared_debriefs_a_page_at_a_time(
+    client, alice, carol, monkeypatch
+):
+    monkeypatch.setattr("debriefs.views.coach.DEBRIEFS_PER_PAGE", 2)
+    debriefs = [DebriefFactory(meeting__owner=alice, meeting__starts_at=days_ago(days))
+                for days in (1, 2, 3)]
+    client.force_login(carol)
+    first = client.get(reverse("coach:client_detail", args=[alice.pk]))
+    second = client.get(reverse("coach:client_detail", args=[alice.pk]), {"page": 2})
+    assert [d.pk for d in first.context["debriefs"]] == [debriefs[0].pk, debriefs[1].pk]
+    assert [d.pk for d in second.context["debriefs"]] == [debriefs[2].pk]
+    assert "Page 1 of 2" in first.text and 'href="?page=2"' in first.text
+
+
+def test_the_coach_opens_a_branch_of_the_clients_tiers_board(client, alice, carol):
+    root = ContactFactory(owner=alice, name="Root Person")
+    ContactFactory(owner=alice, name="Referred Person", referred_by=root)
+    client.force_login(carol)
+    response = client.get(reverse("coach:client_tiers", args=[alice.pk]), {"open": root.pk})
+    assert response.status_code == 200
+    assert "Referred Person" in response.text
+    assert client.get(reverse("coach:client_tiers", args=[alice.pk]),
+                      {"open": "x"}).status_code == 200

@@ -7,7 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from debriefs.progress import SPARK_WEEKS, client_sparklines, needs_attention
+from debriefs.progress import (
+    SPARK_WEEKS,
+    client_sparklines,
+    clients_needing_attention,
+    needs_attention,
+)
 from tests.factories import ContactFactory, DebriefFactory, FollowUpFactory, UserFactory
 
 
@@ -126,7 +131,7 @@ def test_the_coach_home_shows_who_needs_attention_and_the_sparklines(client, ali
     assert " style=" not in page
 
 
-def test_the_coach_home_shows_the_first_clients_needing_attention_and_counts_them_all(
+def test_the_coach_home_shows_the_first_clients_needing_attention_and_says_more_do(
     client, alice, carol, monkeypatch
 ):
     monkeypatch.setattr("debriefs.views.coach.ATTENTION_SHOWN", 2)
@@ -135,5 +140,24 @@ def test_the_coach_home_shows_the_first_clients_needing_attention_and_counts_the
     client.force_login(carol)
     response = client.get(reverse("coach:home"))
     assert len(response.context["attention"]) == 2
-    assert response.context["attention_total"] == 4
-    assert "4 clients need attention; the first 2 by name are shown." in response.text
+    assert response.context["more_need_attention"] is True
+    assert "More clients need attention; the first 2 by name are shown." in response.text
+
+
+def test_needs_attention_looks_past_a_batch_of_clients_who_are_fine(
+    alice, carol, monkeypatch
+):
+    """Clients are read by name a batch at a time: the search goes on past a batch where
+    nobody needs a word, and stops once one more than the page shows is found."""
+    monkeypatch.setattr("debriefs.progress.ATTENTION_BATCH", 2)
+    for name in ("Aaron", "Abby", "Adam"):
+        client = UserFactory(coach=carol, first_name=name)
+        held(client, 1)
+        ContactFactory(owner=client, referred_in=held(client, 2).meeting)
+    zoe = UserFactory(coach=carol, first_name="Zoe")
+    alice.first_name = "Yara"
+    alice.save()
+    attention = needs_attention(carol)
+    assert [a.client for a in attention] == [alice, zoe]
+    shown, more = clients_needing_attention(carol, limit=1)
+    assert [a.client for a in shown] == [alice] and more is True
