@@ -2,8 +2,9 @@ import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Q
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from contacts.models import Contact
@@ -172,16 +173,41 @@ class DebriefQuerySet(models.QuerySet):
     def refresh_flag_count(self) -> int:
         """Store each debrief's `flag_count` as the flags compute it now. Called wherever
         what a flag reads changes: the debrief saved, a referral added, the meeting edited."""
-        live = annotate_flags(Debrief.objects.filter(pk=models.OuterRef("pk")))
-        return self.update(flag_count=models.Subquery(
-            live.annotate(live_count=flag_count_expression()).values("live_count")[:1]
-        ))
+        return self.update(flag_count=_live_flag_count())
+
+    def refresh_flag_count_of_one(self, pk: int) -> None:
+        """`filter(pk=pk).refresh_flag_count()`, for the save of one debrief (autosave
+        runs it on every keystroke pause): the statement is compiled once per process
+        and database, as the flags are constants, and only the pk changes."""
+        using = self._db or router.db_for_write(Debrief)
+        if using not in _REFRESH_ONE:
+            query = Debrief.objects.filter(pk=_ANY_PK).query.chain(UpdateQuery)
+            query.add_update_values({"flag_count": _live_flag_count()})
+            sql, params = query.get_compiler(using).as_sql()
+            assert params.count(_ANY_PK) == 1, "the pk must be the statement's only variable"
+            _REFRESH_ONE[using] = (sql, params)
+        sql, params = _REFRESH_ONE[using]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [pk if param == _ANY_PK else param for param in params])
 
     def start_for(self, meeting: "Meeting") -> "Debrief":
         """The meeting's debrief, created as an empty draft the first time it is opened,
         so autosave, dismissed suggestions and referrals have something to attach to."""
         debrief, _ = self.get_or_create(meeting=meeting, defaults={"owner": meeting.owner})
         return debrief
+
+
+def _live_flag_count() -> models.Subquery:
+    """The flag count of the debrief of the outer query, as the flags compute it now."""
+    live = annotate_flags(Debrief.objects.filter(pk=models.OuterRef("pk")))
+    return models.Subquery(
+        live.annotate(live_count=flag_count_expression()).values("live_count")[:1]
+    )
+
+
+# A pk no row has, standing for the debrief's in the compiled statement.
+_ANY_PK = -1_234_567_891
+_REFRESH_ONE: dict[str, tuple[str, tuple]] = {}
 
 
 def with_name(names_text: str, name: str) -> str:
@@ -296,7 +322,7 @@ class Debrief(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # The flags read the debrief, its meeting and the referrals: computed in SQL.
-        Debrief.objects.filter(pk=self.pk).refresh_flag_count()
+        Debrief.objects.db_manager(self._state.db).refresh_flag_count_of_one(self.pk)
 
     def mark_reviewed(self, by) -> None:
         """The coach has read this debrief; it leaves their review queue."""
@@ -333,7 +359,9 @@ class Debrief(models.Model):
         if text != self.referral_names:
             self.referral_names = text
             Debrief.objects.filter(pk=self.pk).update(referral_names=text)
-        Debrief.objects.filter(pk=self.pk).refresh_flag_count()  # a referral was added
+            # A name given counts for the flags. (A contact saved as referred at this
+            # meeting refreshes the count itself: debriefs/signals.py.)
+            Debrief.objects.refresh_flag_count_of_one(self.pk)
 
     @property
     def is_started(self) -> bool:

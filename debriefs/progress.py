@@ -23,6 +23,7 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    Exists,
     F,
     Max,
     OuterRef,
@@ -33,7 +34,10 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Least, RowNumber, TruncWeek
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from contacts.models import Contact
 
@@ -121,10 +125,11 @@ def weekly_progress(user, today: datetime.date | None = None, weeks: int = WEEKS
         from_last=Window(RowNumber(), partition_by=[week],
                          order_by=[F("starts_at").desc(), F("pk").desc()]),
     ).filter(from_last__lte=ROLLING_MEETINGS).order_by("starts_at", "pk")
-    rows = list(last_of_week.values_list("pk", "week", "meetings"))
+    rows = [(pk, _day(week_start), meetings)
+            for pk, week_start, meetings in last_of_week.values_list("pk", "week", "meetings")]
     for _pk, week_start, meetings in rows:
-        if _day(week_start) in series:
-            series[_day(week_start)].meetings = meetings
+        if week_start in series:
+            series[week_start].meetings = meetings
     referrals = dict(
         Contact.objects.filter(referred_in__in=[pk for pk, _week, _meetings in rows])
         .order_by().values("referred_in").annotate(n=Count("pk")).values_list("referred_in", "n")
@@ -132,8 +137,8 @@ def weekly_progress(user, today: datetime.date | None = None, weeks: int = WEEKS
     recent: collections.deque[int] = collections.deque(maxlen=ROLLING_MEETINGS)
     for pk, week_start, _meetings in rows:
         recent.append(referrals.get(pk, 0))
-        if _day(week_start) in series:
-            series[_day(week_start)].referrals_per_meeting = sum(recent) / len(recent)
+        if week_start in series:
+            series[week_start].referrals_per_meeting = sum(recent) / len(recent)
     # A week without a meeting keeps the rate it had.
     last = None
     for start in starts:
@@ -160,6 +165,19 @@ def reading(weeks: list[Week]) -> str:
         parts.append(f"your network grew by {grown} contact{'s' if grown != 1 else ''}")
     sentence = "; ".join(parts)
     return sentence[0].upper() + sentence[1:] + "."
+
+
+def table_rows(weeks: list[Week]) -> SafeString:
+    """The figures of the charts as table rows, for screen readers (built in Python: a
+    template loop over 26 weeks of nine cells costs more than the rest of the page)."""
+    return format_html_join("\n", (
+        '<tr><th scope="row">{}</th><td>{}</td>{}<td>{}</td><td>{}</td></tr>'
+    ), (
+        (f"{week.starts_on.day} {week.starts_on:%b %Y}", week.contacts,
+         format_html_join("", "<td>{}</td>", ((n,) for n in week.tiers)), week.meetings,
+         "–" if week.referrals_per_meeting is None else floatformat(week.referrals_per_meeting, 1))
+        for week in weeks
+    ))
 
 
 # ---------------------------------------------------------------------------------------
@@ -215,6 +233,37 @@ class Chart:
     def y(self, value: float, top_value: float) -> float:
         return self.baseline - self.plot_height * value / top_value if top_value else \
             self.baseline
+
+    def svg_shapes(self) -> SafeString:
+        """The chart's shapes as SVG markup: the aim's band, the axes, the bars, the line
+        and the labels. Built here once rather than through template variables (some 150
+        bars, each with five numbers: tens of milliseconds in the template engine)."""
+        parts = []
+        if self.band:
+            parts.append(format_html(
+                '<rect class="chart-aim" x="{}" y="{}" width="{}" height="{}"><title>The aim:'
+                ' one to two referrals per meeting</title></rect>',
+                self.left, self.band[0], self.plot_width, self.band[1],
+            ))
+        parts.append(format_html(
+            '<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}" />',
+            self.left, self.baseline, self.right_edge, self.baseline,
+        ))
+        parts.append(format_html_join("", (
+            '<line class="chart-grid" x1="{}" y1="{}" x2="{}" y2="{}"/><text class="chart-tick"'
+            ' x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>'
+        ), ((self.left, y, self.right_edge, y, self.left - 6, y, text)
+            for y, text in self.y_ticks)))
+        parts.append(format_html_join("", '<text class="chart-tick" x="{}" y="{}">{}</text>',
+                                      ((x, self.height - 6, text) for x, text in self.x_ticks)))
+        parts.append(format_html_join("", (
+            '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>'
+        ), ((b.css_class, b.x, b.y, b.width, b.height, b.label) for b in self.bars)))
+        if self.line:
+            parts.append(format_html('<path class="chart-line" d="{}"/>', self.line))
+        parts.append(format_html_join("", '<text class="{}" x="{}" y="{}">{}</text>',
+                                      ((css, x, y, text) for x, y, text, css in self.labels)))
+        return SafeString("".join(parts))
 
 
 def _nice_top(value: float) -> int:
@@ -343,32 +392,38 @@ class Sparkline:
             and self.tier_before is not None
 
 
-def _shared_held(coach):
-    return Debrief.objects.shared_with_coach(coach).filter(meeting__status=Meeting.Status.HELD)
-
-
 def client_sparklines(coach, client_ids, today: datetime.date | None = None
                       ) -> dict[int, Sparkline]:
     """Per client: meetings held per week (shared debriefs only) and the highest tier met,
-    now and before the window. Two queries for any number of clients."""
+    now and before the window. One grouped query for the clients shown: the weeks before
+    the window form one group (week NULL) that gives the tier met before."""
     today = today or timezone.localdate()
     starts = week_starts(today, SPARK_WEEKS)
     window_start = timezone.make_aware(datetime.datetime.combine(starts[0], datetime.time.min))
     end = timezone.make_aware(datetime.datetime.combine(today, datetime.time.max))
-    shared = _shared_held(coach).filter(owner_id__in=list(client_ids))
+    # Scoped by the coach through the clients shown (a primary-key lookup), not by a join
+    # of every debrief to the whole caseload.
+    shared = Debrief.objects.filter(
+        owner__in=coach.clients.filter(pk__in=list(client_ids)).values("pk"),
+        is_private=False, is_draft=False, meeting__status=Meeting.Status.HELD,
+        meeting__starts_at__lte=end,
+    ) if coach.is_authenticated and coach.is_coach else Debrief.objects.none()
     counts = {pk: dict.fromkeys(starts, 0) for pk in client_ids}
     tiers_now: dict[int, int] = {}
-    for row in (shared.filter(meeting__starts_at__gte=window_start, meeting__starts_at__lte=end)
-                .annotate(week=TruncWeek("meeting__starts_at")).order_by()
-                .values("owner_id", "week")
+    before: dict[int, int] = {}
+    week = TruncWeek(Case(When(meeting__starts_at__gte=window_start,
+                               then=F("meeting__starts_at")),
+                          default=Value(None), output_field=DateTimeField()))
+    for row in (shared.annotate(week=week).order_by().values("owner_id", "week")
                 .annotate(meetings=Count("pk"), tier=Max("meeting__contact_tier"))):
-        week = _day(row["week"])
-        if week in counts[row["owner_id"]]:
-            counts[row["owner_id"]][week] = row["meetings"]
-        tiers_now[row["owner_id"]] = max(tiers_now.get(row["owner_id"], 0), row["tier"])
-    before = dict(shared.filter(meeting__starts_at__lt=window_start).order_by()
-                  .values("owner_id").annotate(tier=Max("meeting__contact_tier"))
-                  .values_list("owner_id", "tier"))
+        owner = row["owner_id"]
+        if row["week"] is None:
+            before[owner] = row["tier"]
+            continue
+        day = _day(row["week"])
+        if day in counts[owner]:
+            counts[owner][day] = row["meetings"]
+        tiers_now[owner] = max(tiers_now.get(owner, 0), row["tier"])
     return {
         pk: Sparkline(
             counts=list(counts[pk].values()),
@@ -390,66 +445,77 @@ def needs_attention(coach, today: datetime.date | None = None) -> list[Attention
     return clients_needing_attention(coach, today)[0]
 
 
-def clients_needing_attention(coach, today: datetime.date | None = None,
-                              limit: int | None = None) -> tuple[list[Attention], int]:
-    """The first `limit` of the coach's clients who need a word, by name, each with why,
-    and how many need one in all: no shared meeting in `QUIET_DAYS` days, no referral
-    from the last `LAST_MEETINGS` shared meetings, overdue follow-ups, or a hinted job
-    left undecided. Private debriefs, and everyone learnt through them, count for nothing.
+ATTENTION_BATCH = 100  # clients looked at per query, in order of name
 
-    Five queries whatever the caseload, each grouped per client (a subquery per client
-    would walk the private branch, a recursive CTE, once for every client); only the
-    clients shown are loaded.
+
+def clients_needing_attention(coach, today: datetime.date | None = None,
+                              limit: int | None = None) -> tuple[list[Attention], bool]:
+    """The first `limit` of the coach's clients who need a word, by name, each with why,
+    and whether more need one: no shared meeting in `QUIET_DAYS` days, no referral from
+    the last `LAST_MEETINGS` shared meetings, overdue follow-ups, or a hinted job left
+    undecided. Private debriefs, and everyone learnt through them, count for nothing.
+
+    Bounded by what is shown: the clients are taken by name, `ATTENTION_BATCH` at a time
+    (the next batch only when too few of this one need a word), each fact a correlated
+    subquery on the client's own rows, so a caseload where most need a word costs one query.
     """
     today = today or timezone.localdate()
     now = timezone.now()
-    shared = _shared_held(coach)
     recently = now - datetime.timedelta(days=UNDECIDED_DAYS)
-    facts = {
-        owner: (last_met, undecided)
-        for owner, last_met, undecided in shared.order_by().values("owner_id").annotate(
-            last_met=Max("meeting__starts_at"),
-            undecided=Count("pk", filter=Q(job_hinted=True, wants_job__in=["", "unsure"],
-                                           meeting__starts_at__gte=recently)),
-        ).values_list("owner_id", "last_met", "undecided")
-    }
-    overdue = dict(
-        FollowUp.objects.filter(owner__coach=coach).overdue(today)
-        .exclude(meeting__debrief__is_private=True).exclude(contact__in=learnt_privately())
-        .order_by().values("owner").annotate(n=Count("pk")).values_list("owner", "n")
-    )
-    referrals = (
-        Contact.objects.filter(referred_in=OuterRef("meeting_id"))
-        .exclude(pk__in=learnt_privately())
-        .order_by().values("referred_in").annotate(n=Count("pk")).values("n")
-    )
-    recent = shared.annotate(
-        rank=Window(RowNumber(), partition_by=[F("owner_id")],
-                    order_by=[F("meeting__starts_at").desc(), F("pk").desc()]),
-        referrals=Coalesce(Subquery(referrals), 0),
-    ).filter(rank__lte=LAST_MEETINGS)
-    last_meetings: dict[int, list[int]] = {}
-    for owner_id, count in recent.values_list("owner_id", "referrals"):
-        last_meetings.setdefault(owner_id, []).append(count)
-
     quiet_since = now - datetime.timedelta(days=QUIET_DAYS)
-    found = []
-    for pk in coach.clients.order_by("first_name", "last_name", "pk").values_list(
-            "pk", flat=True):
-        last_met, undecided = facts.get(pk, (None, 0))
-        reasons = []
-        if last_met is None or last_met < quiet_since:
-            reasons.append(f"No shared meeting in the last {QUIET_DAYS} days")
-        counts = last_meetings.get(pk, [])
-        if len(counts) == LAST_MEETINGS and not any(counts):
-            reasons.append(f"No referral from the last {LAST_MEETINGS} meetings")
-        late = overdue.get(pk, 0)
-        if late:
-            reasons.append(f"{late} overdue follow-up{'s' if late > 1 else ''}")
-        if undecided:
-            reasons.append("A hinted job left undecided")
-        if reasons:
-            found.append((pk, reasons))
+    shared = Debrief.objects.filter(owner=OuterRef("pk"), is_private=False, is_draft=False,
+                                    meeting__status=Meeting.Status.HELD)
+    latest = shared.order_by("-meeting__starts_at", "-pk")
+    # The last meetings' ids, one level further in: inside the referrals' subquery.
+    last_meetings = Debrief.objects.filter(
+        owner=OuterRef(OuterRef("pk")), is_private=False, is_draft=False,
+        meeting__status=Meeting.Status.HELD,
+    ).order_by("-meeting__starts_at", "-pk").values("meeting_id")[:LAST_MEETINGS]
+    overdue = (
+        FollowUp.objects.filter(owner=OuterRef("pk")).overdue(today)
+        .exclude(meeting__debrief__is_private=True).exclude(contact__in=learnt_privately())
+        .order_by().values("owner").annotate(n=Count("pk")).values("n")
+    )
+    facts = coach.clients.annotate(
+        last_met=Subquery(latest.values("meeting__starts_at")[:1]),
+        has_last_meetings=Exists(latest[LAST_MEETINGS - 1:LAST_MEETINGS]),
+        referral_lately=Exists(
+            Contact.objects.filter(referred_in__in=last_meetings)
+            .exclude(pk__in=learnt_privately())
+        ),
+        overdue=Coalesce(Subquery(overdue), 0),
+        undecided=Exists(shared.filter(job_hinted=True, wants_job__in=["", "unsure"],
+                                       meeting__starts_at__gte=recently)),
+    ).filter(
+        Q(last_met__isnull=True) | Q(last_met__lt=quiet_since)
+        | Q(has_last_meetings=True, referral_lately=False)
+        | Q(overdue__gt=0) | Q(undecided=True)
+    )
+    by_name = coach.clients.order_by("first_name", "last_name", "pk")
+    found: list[Attention] = []
+    batch = by_name
+    while limit is None or len(found) <= limit:
+        names = list(batch.values_list("pk", "first_name", "last_name")[:ATTENTION_BATCH])
+        if not names:
+            break
+        rows = facts.in_bulk([pk for pk, *_ in names])
+        for client in (rows[pk] for pk, *_ in names if pk in rows):
+            reasons = []
+            if client.last_met is None or client.last_met < quiet_since:
+                reasons.append(f"No shared meeting in the last {QUIET_DAYS} days")
+            if client.has_last_meetings and not client.referral_lately:
+                reasons.append(f"No referral from the last {LAST_MEETINGS} meetings")
+            if client.overdue:
+                late = client.overdue
+                reasons.append(f"{late} overdue follow-up{'s' if late > 1 else ''}")
+            if client.undecided:
+                reasons.append("A hinted job left undecided")
+            found.append(Attention(client, reasons))
+        if len(names) < ATTENTION_BATCH:
+            break
+        pk, first, last = names[-1]  # the next batch starts after this one, by name
+        batch = by_name.filter(Q(first_name__gt=first)
+                               | Q(first_name=first, last_name__gt=last)
+                               | Q(first_name=first, last_name=last, pk__gt=pk))
     shown = found if limit is None else found[:limit]
-    clients = coach.clients.in_bulk([pk for pk, _ in shown])
-    return [Attention(clients[pk], reasons) for pk, reasons in shown], len(found)
+    return shown, len(found) > len(shown)

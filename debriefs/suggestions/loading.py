@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import (
     Case,
@@ -122,19 +121,13 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
     )
     # The meetings planned ahead with this contact or its referrals (soonest first), for
     # links to prep sheets.
-    others = other_meetings.filter(
+    ahead = other_meetings.filter(
         status=Meeting.Status.PLANNED, starts_at__gte=timezone.now(),
         contact_id__in=[meeting.contact_id] + [r.id for r in referrals],
-    ).aggregate(
-        ahead_ids=ArrayAgg("pk", order_by="starts_at", default=[]),
-        ahead_contacts=ArrayAgg("contact_id", order_by="starts_at", default=[]),
-        ahead_starts=ArrayAgg("starts_at", order_by="starts_at", default=[]),
-    )
+    ).order_by("starts_at", "pk").values_list("contact_id", "pk", "starts_at")
     next_meetings: dict[int, int] = {}
     next_meeting_dates: dict[int, datetime.date] = {}
-    for contact_id, meeting_id, starts_at in zip(
-        others["ahead_contacts"], others["ahead_ids"], others["ahead_starts"], strict=True
-    ):
+    for contact_id, meeting_id, starts_at in ahead:
         next_meetings.setdefault(contact_id, meeting_id)
         next_meeting_dates.setdefault(contact_id, timezone.localdate(starts_at))
     return DebriefContext(

@@ -1,6 +1,8 @@
 """The debrief form: editing, autosave with a version check, the live suggestions panel,
 accepting or dismissing a suggestion, and adding a referral without leaving the form."""
 
+import copy
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -152,7 +154,8 @@ def debrief_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview(request: HttpRequest, debrief: Debrief):
     """An unsaved copy of the debrief with what the form holds (fields with errors keep
     their saved value), and the competencies cited in the form."""
-    form = DebriefForm(request.POST, instance=Debrief.objects.get(pk=debrief.pk))
+    # A copy of the debrief just read (its saved state), so that `debrief` stays as saved.
+    form = DebriefForm(request.POST, instance=copy.copy(debrief))
     form.instance.meeting = debrief.meeting
     form.is_valid()  # fills form.instance from the valid fields only
     return form.instance, cited_competencies(competency_formset(request.POST))

@@ -13,7 +13,14 @@ from accounts.permissions import client_required
 from contacts.models import Contact
 
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting
-from ..progress import ROLLING_MEETINGS, activity_chart, network_chart, reading, weekly_progress
+from ..progress import (
+    ROLLING_MEETINGS,
+    activity_chart,
+    network_chart,
+    reading,
+    table_rows,
+    weekly_progress,
+)
 from ..suggestions import FOLLOW_UP, network_facts, network_suggestions_for, suggest_for_network
 from ..suggestions.loading import count_each
 from .common import (
@@ -59,12 +66,11 @@ def home(request: HttpRequest) -> HttpResponse:
         total=Count("pk"),
         highest_tier=Max("tier"),
         referrals=Count("pk", filter=Q(referred_by__isnull=False)),
+        named_at_meetings=Count("pk", filter=Q(referred_in__isnull=False)),
     )
     held = Meeting.objects.for_user(user).held().count()
     network["held"] = held
-    network["per_meeting"] = (
-        f"{contacts.filter(referred_in__isnull=False).count() / held:.1f}" if held else "–"
-    )
+    network["per_meeting"] = f"{network['named_at_meetings'] / held:.1f}" if held else "–"
     # Only the steps shown are built; the count covers them all.
     facts = network_facts(user, today, limit=SUGGESTIONS_SHOWN + SUGGESTIONS_MORE)
     suggestions = suggest_for_network(facts)
@@ -72,6 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "progress_weeks": weeks,
         "progress_reading": reading(weeks),
+        "progress_table_rows": table_rows(weeks),
         "network_chart": network_chart(weeks),
         "activity_chart": activity_chart(weeks),
         "rolling_meetings": ROLLING_MEETINGS,

@@ -399,3 +399,20 @@ def test_more_competency_rows_come_back_after_saving_the_filled_ones(client, ali
     page = client.get(response.url).text
     assert 'value="Data literacy"' in page
     assert 'name="competency-TOTAL_FORMS" value="4"' in page
+
+
+def test_each_save_stores_the_flag_count_of_the_debrief_saved(client, alice, debrief):
+    """The statement refreshing the count is compiled once: it must follow the pk."""
+    other = Debrief.objects.start_for(MeetingFactory(owner=alice))
+    client.force_login(alice)
+    client.post(url("debrief_autosave", debrief.meeting),
+                form_data(impression="negative", stump_speech_delivered="no"), **HTMX)
+    client.post(url("debrief_autosave", other.meeting),
+                form_data(referral_names="Tom Becker"), **HTMX)
+    debrief.refresh_from_db()
+    other.refresh_from_db()
+    Debrief.objects.filter(pk__in=[debrief.pk, other.pk]).refresh_flag_count()
+    assert [d.flag_count for d in Debrief.objects.filter(pk__in=[debrief.pk, other.pk])
+            .order_by("pk")] == [debrief.flag_count, other.flag_count]
+    assert debrief.flag_count >= 3  # no referral, no stump speech, negative impression
+    assert other.flag_count == 0  # a name given (it was 1 as an empty draft)

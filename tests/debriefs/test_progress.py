@@ -16,6 +16,7 @@ from debriefs.progress import (
     monday,
     network_chart,
     reading,
+    table_rows,
     weekly_progress,
 )
 from tests.factories import ContactFactory, MeetingFactory, UserFactory
@@ -149,3 +150,34 @@ def test_the_home_page_shows_the_charts_with_a_reading_and_a_table(client, histo
 def test_a_new_client_sees_no_empty_charts(client, alice):
     client.force_login(alice)
     assert "chart-svg" not in client.get(reverse("home")).text
+
+
+def test_the_chart_markup_draws_every_shape_once_with_its_figures():
+    weeks = [Week(monday(timezone.localdate()) - datetime.timedelta(weeks=1 - n),
+                  tiers=[2, n, 0, 0, 0], meetings=n, referrals_per_meeting=1.25 if n else None)
+             for n in range(2)]
+    network, activity = network_chart(weeks), activity_chart(weeks)
+    markup = str(network.svg_shapes())
+    assert markup.count("<rect ") == len(network.bars) == 3
+    first = network.bars[0]
+    assert (f'<rect class="{first.css_class}" x="{first.x}" y="{first.y}" '
+            f'width="{first.width}" height="{first.height}"><title>{first.label}</title></rect>'
+            ) in markup
+    assert markup.count('class="chart-label"') == 2  # Tier 1 and Tier 2
+    activity_markup = str(activity.svg_shapes())
+    assert activity_markup.startswith('<rect class="chart-aim"')
+    assert f'<path class="chart-line" d="{activity.line}"/>' in activity_markup
+
+
+def test_the_table_rows_give_each_week_its_figures_and_a_dash_before_any_meeting():
+    start = datetime.date(2026, 6, 1)
+    weeks = [Week(start, tiers=[3, 1, 0, 0, 0], meetings=0),
+             Week(start + datetime.timedelta(weeks=1), tiers=[3, 2, 0, 0, 0], meetings=2,
+                  referrals_per_meeting=1.25)]
+    rows = str(table_rows(weeks)).splitlines()
+    assert rows == [
+        '<tr><th scope="row">1 Jun 2026</th><td>4</td><td>3</td><td>1</td><td>0</td>'
+        "<td>0</td><td>0</td><td>0</td><td>–</td></tr>",
+        '<tr><th scope="row">8 Jun 2026</th><td>5</td><td>3</td><td>2</td><td>0</td>'
+        "<td>0</td><td>0</td><td>2</td><td>1.3</td></tr>",
+    ]
