@@ -511,6 +511,12 @@ class FollowUp(SavedOnce, models.Model):
                 name="one_open_follow_up_per_suggestion",
             ),
         ]
+        indexes = [
+            # Open follow-ups by due date: "Due now", the list's to-do page, overdue counts
+            # (also per client for the coach's "needs attention").
+            models.Index(fields=["owner", "due_on"], name="followup_open",
+                         condition=Q(done_at__isnull=True)),
+        ]
 
     def __str__(self):
         return self.title

@@ -463,34 +463,37 @@ def clients_needing_attention(coach, today: datetime.date | None = None,
     now = timezone.now()
     recently = now - datetime.timedelta(days=UNDECIDED_DAYS)
     quiet_since = now - datetime.timedelta(days=QUIET_DAYS)
-    shared = Debrief.objects.filter(owner=OuterRef("pk"), is_private=False, is_draft=False,
-                                    meeting__status=Meeting.Status.HELD)
-    latest = shared.order_by("-meeting__starts_at", "-pk")
+    # Shared meetings read from the meetings' (owner, status, starts_at) index, newest
+    # first, so "the last few" stop after a few rows however long a client's history.
+    held_and_shared = dict(status=Meeting.Status.HELD, debrief__is_private=False,
+                           debrief__is_draft=False)
+    latest = Meeting.objects.filter(owner=OuterRef("pk"), **held_and_shared).order_by(
+        "-starts_at", "-pk")
     # The last meetings' ids, one level further in: inside the referrals' subquery.
-    last_meetings = Debrief.objects.filter(
-        owner=OuterRef(OuterRef("pk")), is_private=False, is_draft=False,
-        meeting__status=Meeting.Status.HELD,
-    ).order_by("-meeting__starts_at", "-pk").values("meeting_id")[:LAST_MEETINGS]
+    last_meetings = Meeting.objects.filter(
+        owner=OuterRef(OuterRef("pk")), **held_and_shared,
+    ).order_by("-starts_at", "-pk").values("pk")[:LAST_MEETINGS]
     overdue = (
         FollowUp.objects.filter(owner=OuterRef("pk")).overdue(today)
         .exclude(meeting__debrief__is_private=True).exclude(contact__in=learnt_privately())
         .order_by().values("owner").annotate(n=Count("pk")).values("n")
     )
     facts = coach.clients.annotate(
-        last_met=Subquery(latest.values("meeting__starts_at")[:1]),
+        last_met=Subquery(latest.values("starts_at")[:1]),
         has_last_meetings=Exists(latest[LAST_MEETINGS - 1:LAST_MEETINGS]),
+        # Each of the last meetings probes the contacts' referred_in index (the planner
+        # would otherwise scan every contact of the client once per client).
         referral_lately=Exists(
-            Contact.objects.filter(referred_in__in=last_meetings)
-            .exclude(pk__in=learnt_privately())
+            Meeting.objects.filter(pk__in=last_meetings).filter(Exists(
+                Contact.objects.filter(referred_in=OuterRef("pk"))
+                .exclude(pk__in=learnt_privately())
+            ))
         ),
         overdue=Coalesce(Subquery(overdue), 0),
-        undecided=Exists(shared.filter(job_hinted=True, wants_job__in=["", "unsure"],
-                                       meeting__starts_at__gte=recently)),
-    ).filter(
-        Q(last_met__isnull=True) | Q(last_met__lt=quiet_since)
-        | Q(has_last_meetings=True, referral_lately=False)
-        | Q(overdue__gt=0) | Q(undecided=True)
-    )
+        undecided=Exists(latest.filter(debrief__job_hinted=True,
+                                       debrief__wants_job__in=["", "unsure"],
+                                       starts_at__gte=recently)),
+    )  # who needs a word is decided below: a SQL filter would run each subquery twice
     by_name = coach.clients.order_by("first_name", "last_name", "pk")
     found: list[Attention] = []
     batch = by_name
@@ -510,7 +513,8 @@ def clients_needing_attention(coach, today: datetime.date | None = None,
                 reasons.append(f"{late} overdue follow-up{'s' if late > 1 else ''}")
             if client.undecided:
                 reasons.append("A hinted job left undecided")
-            found.append(Attention(client, reasons))
+            if reasons:
+                found.append(Attention(client, reasons))
         if len(names) < ATTENTION_BATCH:
             break
         pk, first, last = names[-1]  # the next batch starts after this one, by name
