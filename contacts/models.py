@@ -29,8 +29,15 @@ SEARCHED_FIELDS = ("name", "organisation", "role_title", "field", "email", "how_
 
 
 def _lock_owner(owner_id: int) -> None:
-    """Serialise changes to one owner's referral tree (inside a transaction)."""
-    list(get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk"))
+    """Serialise changes to one owner's referral tree (inside a transaction).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: it still excludes another tree change, but not the
+    FOR KEY SHARE that PostgreSQL takes on the user to check a new row's foreign key. With
+    FOR UPDATE, an autosave committing a row that points at the user waited on this lock
+    while this transaction waited on the autosave's debrief: a deadlock.
+    """
+    list(get_user_model().objects.select_for_update(no_key=True).filter(pk=owner_id)
+         .values_list("pk"))
 
 
 # The trigram index migration 0005 adds where the server has pg_trgm.

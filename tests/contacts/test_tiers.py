@@ -1,10 +1,13 @@
 """Tier derivation: tiers follow referrers, never typed; loops are refused."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
-from contacts.models import Contact
-from debriefs.models import Meeting
+from contacts.models import Contact, _lock_owner
+from debriefs.models import FollowUp, Meeting
 from tests.factories import ContactFactory, MeetingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +182,30 @@ def test_anonymous_users_see_no_contacts(db):
 
     ContactFactory(owner=UserFactory())
     assert not Contact.objects.for_user(AnonymousUser()).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tree_change_in_progress_does_not_hold_up_a_new_row_of_the_same_owner(alice):
+    # The owner lock must leave PostgreSQL's foreign-key check on the user free: with
+    # FOR UPDATE, an autosave committing such a row and a referral being added deadlocked.
+    locked, done = threading.Event(), threading.Event()
+
+    def change_the_tree():
+        with transaction.atomic():
+            _lock_owner(alice.pk)
+            locked.set()
+            done.wait(timeout=10)
+        connection.close()
+
+    holder = threading.Thread(target=change_the_tree)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            FollowUp.objects.create(owner=alice, title="Write to Lena", due_on="2026-12-01")
+        assert FollowUp.objects.filter(owner=alice).count() == 1
+    finally:
+        done.set()
+        holder.join()
