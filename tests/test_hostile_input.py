@@ -138,7 +138,7 @@ def post_while_another_request_makes_ethan_sarahs_referral(client, sarah, ethan,
     closed = []
 
     def other_request_first(execute, sql, params, many, context):
-        if "FOR UPDATE" in sql and not closed:
+        if ("FOR UPDATE" in sql or "FOR NO KEY UPDATE" in sql) and not closed:
             closed.append(True)
             Contact.objects.filter(pk=ethan.pk).update(referred_by=sarah, tier=2)
         return execute(sql, params, many, context)
@@ -183,7 +183,8 @@ def test_a_referrer_deleted_by_another_request_is_a_form_error_on_referred_by(cl
     deleted = []
 
     def other_request_first(execute, sql, params, many, context):
-        if "FOR UPDATE" in sql and not deleted:
+        # Just before the owner's tree lock (FOR NO KEY UPDATE) or the referrer's (FOR UPDATE).
+        if ("FOR UPDATE" in sql or "FOR NO KEY UPDATE" in sql) and not deleted:
             deleted.append(True)
             Contact.objects.filter(pk=sarah.pk).delete()
         return execute(sql, params, many, context)
