@@ -77,6 +77,12 @@ class TreeNode:
     def label_y(self) -> int:
         return self.y - NODE_RADIUS - 2
 
+    @property
+    def more_x(self) -> int:
+        """Where "+N" (the referrals not drawn) goes: on the label's line, just after it
+        (up to 7.5 px a character at the labels' 12 px)."""
+        return self.label_x + round(7.5 * len(self.label)) + 8
+
 
 @dataclass
 class ReferralTree:
