@@ -345,15 +345,28 @@ class Contact(models.Model):
         indexes = [
             # Counts per tier, and the newest change the cached tag list is checked against.
             models.Index(fields=["owner", "tier", "updated_at"], name="contact_owner_tier"),
-            models.Index(fields=["owner", "status"]),
+            # A status's people (filters, the board), and how many have waited for a reply
+            # since before a day (the board's "waiting for a reply", the no-reply steps).
+            models.Index(fields=["owner", "status", "status_changed_at"],
+                         name="contact_owner_status_since"),
+            # The board's "people in referral chains": tier 2's referrers, read off the index.
+            models.Index(fields=["owner", "tier", "referred_by"], name="contact_tier_referrer"),
+            # The people named at a meeting (a few of the network), for the board's figure.
+            models.Index(fields=["owner", "referred_in"], name="contact_named_at_meeting",
+                         condition=Q(referred_in__isnull=False)),
             # The list's default order, a page at a time.
             models.Index(fields=["owner", "name", "id"], name="contact_owner_name"),
             # The board's columns: the first people of each tier and status by name.
             models.Index(F("owner"), F("tier"), F("status"), Lower("name"), F("id"),
                          name="contact_board_column"),
+            # A name typed in a debrief that is already a contact (any case).
+            models.Index(F("owner"), Lower("name"), name="contact_owner_lower_name"),
             # The people someone referred, by name (tree branches, the detail page).
             models.Index(fields=["referred_by", "name", "id"], name="contact_referrals"),
             GinIndex(fields=["search_document"], name="contact_search_document"),
+            # The home page's "write to a referral" steps, oldest first, read until enough.
+            models.Index(fields=["owner", "created_at", "id"], name="contact_referral_to_write",
+                         condition=Q(status="to_contact", referred_by__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -531,6 +544,8 @@ class ContactTally(models.Model):
     tier = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20)
     count = models.IntegerField(default=0)
+    # Of them, the people named at a meeting (`referred_in` set).
+    named = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [

@@ -94,9 +94,14 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["-starts_at"]
         indexes = [
-            models.Index(fields=["owner", "status", "starts_at"]),
+            # With the id, "the client's last few held meetings" (the coach's figures and
+            # 'needs attention') is a short backward walk of the index, with no sort.
+            models.Index(fields=["owner", "status", "starts_at", "id"],
+                         name="meeting_owner_status_start"),
             # The coach's review queue walks it: oldest meeting first.
             models.Index(fields=["starts_at", "id"], name="meeting_starts_at"),
+            # The meetings list: a page of the client's meetings, newest first.
+            models.Index(fields=["owner", "starts_at", "id"], name="meeting_owner_starts_at"),
         ]
 
     def __str__(self):
@@ -516,6 +521,9 @@ class FollowUp(SavedOnce, models.Model):
             # (also per client for the coach's "needs attention").
             models.Index(fields=["owner", "due_on"], name="followup_open",
                          condition=Q(done_at__isnull=True)),
+            # The list's "Recently done": the last few ticked off, newest first.
+            models.Index(fields=["owner", "done_at", "id"], name="followup_done",
+                         condition=Q(done_at__isnull=False)),
         ]
 
     def __str__(self):
@@ -658,6 +666,11 @@ class Comment(SavedOnce, models.Model):
             models.UniqueConstraint(
                 fields=["author", "submission_token"], name="one_comment_per_submission"
             ),
+        ]
+        indexes = [
+            # The replies not read yet (the coach's home): few, however long the threads.
+            models.Index(fields=["debrief"], name="comment_unread",
+                         condition=Q(read_by_recipient_at__isnull=True)),
         ]
 
     def __str__(self):
