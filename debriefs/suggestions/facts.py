@@ -131,6 +131,8 @@ class NetworkFacts:
     # Set by a loader that read only the first rows of each rule (handled steps already
     # left out in SQL): how many steps there are in all.
     step_count: int | None = None
+    # True when a rule had `STEP_COUNT_CAP` steps or more: `step_count` is then a floor.
+    step_count_reached_cap: bool = False
 
     def has_handled(self, suggestion: Suggestion) -> bool:
         step = suggestion.step

@@ -7,6 +7,8 @@ These are the engine's entry points for views: `suggestions_for(debrief)` and
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 
 from django.db import connection
 from django.db.models import (
@@ -58,7 +60,7 @@ from .network_rules import KEEP_IN_TOUCH_NOTICE_DAYS, suggest_for_network
 
 
 def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> DebriefContext:
-    """Load what `suggest_for_debrief` needs, in at most seven queries.
+    """Load what `suggest_for_debrief` needs, in at most six queries.
 
     `competencies` (a list of (name, gave_example)) stands in for the saved ones when the
     debrief comes from a form being filled in. `for_coach` leaves out every fact learnt
@@ -73,22 +75,23 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
     if for_coach:
         contacts = contacts.exclude(pk__in=learnt_privately())
         other_meetings = other_meetings.exclude(debrief__is_private=True)
-    referrals = []
-    if meeting.pk:
-        referrals = [
-            ContactFact(c["id"], c["name"], c["tier"], c["status"], c["organisation"],
-                        timezone.localdate(c["status_changed_at"]))
-            for c in contacts.filter(referred_in=meeting)
-            .values("id", "name", "tier", "status", "organisation", "status_changed_at")
-            .order_by("pk")
-        ]
+    # One query for the people named at this meeting: the referrals saved from it, and
+    # the names written in the debrief that are already contacts (any case).
     names = [n.lower() for n in debrief.referral_name_list]
-    known = set()
-    if names:
-        known = set(
-            contacts.annotate(lower_name=Lower("name"))
-            .filter(lower_name__in=names).values_list("lower_name", flat=True)
-        )
+    named_here = Q(referred_in=meeting) if meeting.pk else Q(pk__in=[])
+    rows = list(
+        contacts.annotate(lower_name=Lower("name"))
+        .filter(named_here | Q(lower_name__in=names))
+        .values("id", "name", "tier", "status", "organisation", "status_changed_at",
+                "referred_in_id", "lower_name")
+        .order_by("pk")
+    ) if meeting.pk or names else []
+    referrals = [
+        ContactFact(c["id"], c["name"], c["tier"], c["status"], c["organisation"],
+                    timezone.localdate(c["status_changed_at"]))
+        for c in rows if meeting.pk and c["referred_in_id"] == meeting.pk
+    ]
+    known = {c["lower_name"] for c in rows} & set(names)
     if competencies is None:
         competencies = (
             list(CompetencyCited.objects.filter(debrief=debrief)
@@ -193,18 +196,25 @@ def _written_by(today: datetime.date, business_days: int) -> datetime.datetime:
     return _midnight_of(day + datetime.timedelta(days=1))
 
 
+# The home page counts the steps of a rule up to this many ("500+ next steps in all"): past
+# it, an exact figure would cost a read of the whole network for nothing the client needs.
+STEP_COUNT_CAP = 100
+
+
 def network_facts(user, today=None, limit: int | None = None,
                   contact_id: int | None = None) -> NetworkFacts:
     """Load what `suggest_for_network` needs: one query per rule (two for thanking
-    referrers when the steps due today are fewer than `limit`), and one to count.
+    referrers when the steps due today are fewer than `limit`, up to four for writing to
+    referrals), and one to count.
 
     Each query leaves out, in SQL, the steps already taken (a follow-up accepted for the
     step, for "keep in touch" an open one; for "no reply" one accepted during the current
     stage) or dismissed, orders its rows as the rule's suggestions are ordered (priority,
     due date, then the order the rule reads them in), keeps the first `limit` and counts
-    them all (`step_count`). The first `limit` suggestions of the whole are then among the
-    rows read, so the home page does work in proportion to what it shows. `contact_id`
-    keeps only the steps concerning that person (accepting or dismissing one of them).
+    them all (`step_count`, up to `STEP_COUNT_CAP` a rule). The first `limit` suggestions
+    of the whole are then among the rows read, so the home page does work in proportion
+    to what it shows. `contact_id` keeps only the steps concerning that person (accepting
+    or dismissing one of them).
     """
     today = today or timezone.localdate()
     contacts = Contact.objects.for_user(user)
@@ -278,18 +288,38 @@ def network_facts(user, today=None, limit: int | None = None,
         named_at=F("referred_in__starts_at"),
         by_referrer=Coalesce("referred_in__debrief__introduction_by_referrer", Value(False)),
     ).annotate(
-        step_priority=Case(When(by_referrer=True, then=Value(9)), default=Value(8)),
         # Greatest skips a NULL: a referral added by hand is due today.
         step_due=Greatest(Value(today), _plus_days(
             TruncDate("named_at"),
             Case(When(by_referrer=True, then=Value(REFERRAL_CHECK_IN_DAYS)),
                  default=Value(WRITE_TO_REFERRAL_WITHIN_DAYS)),
         )),
-    ).order_by("step_priority", "step_due", "created_at", "pk").annotate(
         # Read for the rows kept only.
         referrer_name=Subquery(Contact.objects.filter(pk=OuterRef("referred_by_id"))
                                .order_by().values("name")),
     )
+    # In the rule's order (writing before checking in, then by due date): for each kind,
+    # the steps due today (all but those named in the last days) by date added, read
+    # along the (owner, created_at) index of the referrals to write to until enough are
+    # found, then the few due later.
+    segments = []
+    for by_referrer, days in ((False, WRITE_TO_REFERRAL_WITHIN_DAYS),
+                              (True, REFERRAL_CHECK_IN_DAYS)):
+        due_today = Q(named_at__isnull=True) | Q(named_at__lt=_midnight_of(
+            today - datetime.timedelta(days=days - 1)))
+        segments += [
+            (Q(by_referrer=by_referrer) & due_today, ("created_at", "pk")),
+            (Q(by_referrer=by_referrer) & ~due_today, ("step_due", "created_at", "pk")),
+        ]
+    fields = ("id", "name", "tier", "status", "referrer_name", "named_at", "by_referrer")
+    rows = []
+    for n, (segment, order) in enumerate(segments):
+        rest = functools.reduce(operator.or_, (q for q, _order in segments[n:]))
+        read = first_rows(to_write_to.filter(segment).order_by(*order), *fields,
+                          counted=to_write_to.filter(rest))
+        rows += read
+        if limit is not None and len(read) == limit:
+            break  # this segment and the ones after it are counted together
     referrals = [
         ReferralFact(
             ContactFact(c["id"], c["name"], c["tier"], c["status"]),
@@ -297,8 +327,7 @@ def network_facts(user, today=None, limit: int | None = None,
             timezone.localdate(c["named_at"]) if c["named_at"] else None,
             c["by_referrer"],
         )
-        for c in first_rows(to_write_to, "id", "name", "tier", "status", "referrer_name",
-                            "named_at", "by_referrer")
+        for c in rows
     ]
 
     code = "thank-referrer"
@@ -361,20 +390,25 @@ def network_facts(user, today=None, limit: int | None = None,
         for m in first_rows(warm_meetings, "contact_id", "contact__name", "starts_at",
                             "last_note_on")
     ]
+    step_count_reached_cap = False
     if to_count:
         # One more query counts the steps of the rules with more than `limit`, without
-        # the joins and sort keys of the rows read.
-        step_count += sum(count_each(to_count).values())
+        # the joins and sort keys of the rows read, and stops at `STEP_COUNT_CAP` a rule.
+        counts = count_each(to_count, cap=STEP_COUNT_CAP).values()
+        step_count += sum(counts)
+        step_count_reached_cap = STEP_COUNT_CAP in counts
     return NetworkFacts(today, reached_out, referrals, awaiting, met, warm,
-                        step_count=step_count)
+                        step_count=step_count, step_count_reached_cap=step_count_reached_cap)
 
 
-def count_each(querysets: dict) -> dict[str, int]:
-    """The number of rows of each queryset, in one query (a COUNT subquery each)."""
+def count_each(querysets: dict, cap: int | None = None) -> dict[str, int]:
+    """The number of rows of each queryset, in one query (a COUNT subquery each); with
+    `cap`, counted up to `cap` only (the work stops there)."""
     parts, params = [], []
+    limit = f" LIMIT {int(cap)}" if cap is not None else ""
     for queryset in querysets.values():
         sql, queryset_params = queryset.order_by().values("pk").query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}{limit}) AS counted)")
         params.extend(queryset_params)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)

@@ -1,7 +1,8 @@
 """The client's home page: what is due, what the network needs next."""
 
 from django.contrib import messages
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.permissions import client_required
-from contacts.models import Contact
+from contacts.models import ContactTally
 
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting
 from ..progress import (
@@ -56,21 +57,26 @@ def _due_now(follow_ups, today) -> dict[str, FirstFollowUps]:
     return shown
 
 
+def _network_figures(user) -> dict:
+    """The figures above the home page, from the counts the triggers keep (a few rows
+    whatever the size of the network) and the meetings' (owner, status) index."""
+    network = ContactTally.objects.filter(owner=user, count__gt=0).aggregate(
+        total=Coalesce(Sum("count"), 0),
+        highest_tier=Max("tier"),
+        named_at_meetings=Coalesce(Sum("named"), 0),
+    )
+    held = Meeting.objects.for_user(user).held().count()
+    network["held"] = held
+    network["per_meeting"] = f"{network['named_at_meetings'] / held:.1f}" if held else "–"
+    return network
+
+
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_coach:
         return redirect("coach:home")
     user, today = request.user, timezone.localdate()
     follow_ups = FollowUp.objects.for_user(user).select_related("contact", "meeting")
-    contacts = Contact.objects.for_user(user)
-    network = contacts.aggregate(
-        total=Count("pk"),
-        highest_tier=Max("tier"),
-        referrals=Count("pk", filter=Q(referred_by__isnull=False)),
-        named_at_meetings=Count("pk", filter=Q(referred_in__isnull=False)),
-    )
-    held = Meeting.objects.for_user(user).held().count()
-    network["held"] = held
-    network["per_meeting"] = f"{network['named_at_meetings'] / held:.1f}" if held else "–"
+    network = _network_figures(user)
     # Only the steps shown are built; the count covers them all.
     facts = network_facts(user, today, limit=SUGGESTIONS_SHOWN + SUGGESTIONS_MORE)
     suggestions = suggest_for_network(facts)
@@ -99,6 +105,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "suggestions": suggestions[:SUGGESTIONS_SHOWN],
         "more_suggestions": suggestions[SUGGESTIONS_SHOWN:SUGGESTIONS_SHOWN + SUGGESTIONS_MORE],
         "suggestion_count": facts.step_count,
+        "suggestion_count_is_floor": facts.step_count_reached_cap,
         "today": today,
     }
     return render(request, "home.html", context)

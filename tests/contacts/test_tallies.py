@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from contacts import views
 from contacts.models import Contact, ContactTally, TagTally
-from tests.factories import ContactFactory, UserFactory
+from tests.factories import ContactFactory, MeetingFactory, UserFactory
 
 
 def counted(owner) -> dict:
@@ -52,6 +52,24 @@ def test_bulk_creates_and_updates_are_counted_per_owner(alice):
     assert counted(bob) == {(1, "to_contact"): 1}
     assert TagTally.tags_of(alice) == ["x", "z"]
     assert TagTally.tags_of(bob) == ["y"]
+
+
+def named_counted(owner) -> int:
+    return sum(ContactTally.objects.filter(owner=owner).values_list("named", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_people_named_at_a_meeting_are_counted_as_they_are_named_and_unnamed(alice):
+    meeting = MeetingFactory(owner=alice)
+    anna = ContactFactory(owner=alice, referred_in=meeting)
+    ContactFactory(owner=alice, referred_in=meeting)
+    ContactFactory(owner=alice)
+    assert named_counted(alice) == 2
+
+    Contact.objects.filter(pk=anna.pk).update(referred_in=None)
+    assert named_counted(alice) == 1
+    Contact.objects.filter(owner=alice, referred_in=meeting).delete()
+    assert named_counted(alice) == 0
 
 
 @pytest.mark.django_db

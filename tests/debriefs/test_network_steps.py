@@ -12,7 +12,12 @@ from django.utils import timezone
 from contacts.models import Contact
 from contacts.outreach import business_days_between
 from debriefs.models import DismissedSuggestion, FollowUp, Meeting
-from debriefs.suggestions import network_facts, network_suggestions_for, suggest_for_network
+from debriefs.suggestions import (
+    loading,
+    network_facts,
+    network_suggestions_for,
+    suggest_for_network,
+)
 from debriefs.suggestions.loading import WorkingDayNumber
 from debriefs.views.home import FOLLOW_UPS_SHOWN
 from tests.factories import ContactFactory, DebriefFactory, FollowUpFactory, MeetingFactory
@@ -156,3 +161,19 @@ def test_the_follow_up_list_shows_fifty_to_do_a_page(client, alice):
     assert first.count("data-follow-up=") == 50 and "To do 49" in first
     assert second.count("data-follow-up=") == 1 and "To do 50" in second
     assert "Page 2 of 2" in second
+
+
+def test_past_the_cap_a_rule_s_steps_are_counted_as_a_floor(busy_network, monkeypatch):
+    monkeypatch.setattr(loading, "STEP_COUNT_CAP", 2)
+    facts = network_facts(busy_network, TODAY, limit=1)
+    assert facts.step_count_reached_cap
+    assert facts.step_count < len(network_suggestions_for(busy_network, today=TODAY))
+
+
+def test_the_home_page_says_at_least_when_the_count_stopped_at_the_cap(
+    client, busy_network, monkeypatch
+):
+    monkeypatch.setattr(loading, "STEP_COUNT_CAP", 2)
+    client.force_login(busy_network)
+    text = client.get(reverse("home")).content.decode()
+    assert "At least " in text and " next steps in all" in text
