@@ -815,8 +815,14 @@ class Package(models.Model):
 
     def current_speech_version(self) -> "StumpSpeechVersion | None":
         """The version holding the stump speech as it is now, kept now if it was not
-        (a Package saved before versions existed)."""
+        (a Package saved before versions existed). A plain read when the newest version
+        holds it or there is nothing to keep: opening a form writes nothing then."""
         if not self.pk:
+            return None
+        newest = StumpSpeechVersion.objects.filter(owner_id=self.owner_id).first()
+        if newest is not None and newest.parts == self.speech_parts:
+            return newest
+        if newest is None and not self.has_stump_speech:
             return None
         return self.keep_speech_version()
 

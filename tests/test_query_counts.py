@@ -277,7 +277,7 @@ def test_accepting_a_suggestion_uses_a_fixed_number_of_queries(
     client.force_login(alice)
     # Two of them are the savepoint around the insert (FollowUp.save_once: a second click
     # finds the first one's follow-up instead of doubling it).
-    with django_assert_max_num_queries(14 if live else 13):
+    with django_assert_max_num_queries(12):
         response = client.post(reverse("debriefs:suggestion_accept", args=[meeting.pk]), data,
                                **HTMX)
     assert response.status_code == 200
@@ -297,7 +297,7 @@ def test_dismissing_a_suggestion_uses_a_fixed_number_of_queries(
     dismiss = {"code": "send-thank-you"}
     data = debrief_form_data(referral_names=names) | dismiss if live else dismiss
     client.force_login(alice)
-    with django_assert_max_num_queries(15 if live else 14):
+    with django_assert_max_num_queries(13):
         response = client.post(reverse("debriefs:suggestion_dismiss", args=[meeting.pk]), data,
                                **HTMX)
     assert response.status_code == 200

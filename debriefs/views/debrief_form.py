@@ -5,7 +5,7 @@ import copy
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +28,28 @@ def _debrief(meeting: Meeting) -> Debrief:
     return debrief
 
 
+def _meeting_with_debrief(request: HttpRequest, pk: int) -> Meeting:
+    """`meeting_or_404` with the meeting's debrief joined in the same query (the form,
+    the live panel and autosave run on every pause in typing); `_started` then reads it
+    without another query."""
+    return get_object_or_404(
+        Meeting.objects.for_user(request.user).select_related(
+            "contact__referred_by", "owner", "debrief"
+        ),
+        pk=pk,
+    )
+
+
+def _started(meeting: Meeting) -> Debrief:
+    """The debrief loaded by `_meeting_with_debrief`, or `_debrief` for its first opening."""
+    try:
+        debrief = meeting.debrief
+    except Debrief.DoesNotExist:
+        return _debrief(meeting)
+    debrief.meeting = meeting
+    return debrief
+
+
 def _debrief_page(request, meeting, debrief, form=None, formset=None, referral_form=None,
                   conflict=None, status=200) -> HttpResponse:
     if form is None:
@@ -38,7 +60,10 @@ def _debrief_page(request, meeting, debrief, form=None, formset=None, referral_f
                                                                ).current_speech_version()
         form = DebriefForm(instance=debrief, initial=initial)
     formset = formset or competency_formset(debrief=debrief)
-    competencies = cited_competencies(formset) if formset.is_bound else None
+    if formset.is_bound:
+        competencies = cited_competencies(formset)
+    else:  # the saved ones, read for the rows already
+        competencies = [(row["name"], row["gave_example"]) for row in formset.initial]
     preview = form.instance if form.is_bound else debrief
     suggestions = suggestions_for(preview, competencies=competencies)
     if referral_form is None:
@@ -66,18 +91,18 @@ def _panel_context(meeting, suggestions, live: bool, accepted=None, oob=False) -
         "suggestion_count": len(suggestions),
         "live": live,
         "accepted": accepted,
-        "panel_follow_ups": list(meeting.follow_ups.open().select_related("contact")),
+        "panel_follow_ups": list(meeting.follow_ups.open()),
     }
 
 
 @client_required
 @require_http_methods(["GET", "POST"])
 def debrief_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_or_404(request, pk)
+    meeting = _meeting_with_debrief(request, pk)
     if meeting.status == Meeting.Status.CANCELLED or not meeting.has_started:
         messages.info(request, "You can write the debrief once the meeting has taken place.")
         return redirect("debriefs:meeting_detail", pk=meeting.pk)
-    debrief = _debrief(meeting)
+    debrief = _started(meeting)
     if request.method == "GET":
         return _debrief_page(request, meeting, debrief)
     form = DebriefForm(request.POST, instance=debrief)
@@ -117,8 +142,8 @@ def debrief_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def debrief_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """Save what is in the form as it is typed (a draft stays a draft)."""
-    meeting = meeting_or_404(request, pk)
-    debrief = _debrief(meeting)
+    meeting = _meeting_with_debrief(request, pk)
+    debrief = _started(meeting)
     form = DebriefForm(request.POST, instance=debrief)
     formset = competency_formset(request.POST)
     state = {"saved": False, "conflict": False, "invalid": False}
@@ -143,8 +168,8 @@ def debrief_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def debrief_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """The suggestions panel for the form as it stands, saving nothing."""
-    meeting = meeting_or_404(request, pk)
-    debrief = _debrief(meeting)
+    meeting = _meeting_with_debrief(request, pk)
+    debrief = _started(meeting)
     preview, competencies = _preview(request, debrief)
     suggestions = suggestions_for(preview, competencies=competencies)
     return render(request, "debriefs/partials/_suggestions_panel.html",
@@ -164,8 +189,8 @@ def _preview(request: HttpRequest, debrief: Debrief):
 @client_required
 @require_POST
 def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_or_404(request, pk)
-    debrief = _debrief(meeting)
+    meeting = _meeting_with_debrief(request, pk)
+    debrief = _started(meeting)
     live = "version" in request.POST  # sent from the debrief form, which may be unsaved
     if live:
         preview, competencies = _preview(request, debrief)
@@ -195,8 +220,8 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @client_required
 @require_POST
 def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_or_404(request, pk)
-    debrief = _debrief(meeting)
+    meeting = _meeting_with_debrief(request, pk)
+    debrief = _started(meeting)
     code = request.POST.get("code", "")
     if code not in CODES:
         raise Http404("No such suggestion.")

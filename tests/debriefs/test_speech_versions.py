@@ -2,6 +2,8 @@
 on each debrief as the version delivered (issue 13)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from debriefs.models import Debrief, Package, StumpSpeechVersion
@@ -102,6 +104,19 @@ def test_a_new_debrief_offers_the_current_version_as_the_one_used(client, alice,
     response = client.get(reverse("debriefs:debrief_edit", args=[meeting.pk]))
     current = StumpSpeechVersion.objects.get(owner=alice)
     assert "Stump speech you used" in response.text
+    assert f'<option value="{current.pk}" selected>' in response.text
+
+
+def test_opening_a_new_debrief_when_the_version_is_kept_only_reads(client, alice, meeting):
+    PackageFactory(owner=alice).keep_speech_version()
+    client.force_login(alice)
+    url = reverse("debriefs:debrief_edit", args=[meeting.pk])
+    client.get(url)  # creates the empty draft
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert not any("FOR UPDATE" in q["sql"] or q["sql"].startswith(("INSERT", "UPDATE"))
+                   for q in captured.captured_queries)
+    current = StumpSpeechVersion.objects.get(owner=alice)
     assert f'<option value="{current.pk}" selected>' in response.text
 
 
