@@ -501,7 +501,7 @@ def clients_needing_attention(coach, today: datetime.date | None = None,
         names = list(batch.values_list("pk", "first_name", "last_name")[:ATTENTION_BATCH])
         if not names:
             break
-        rows = facts.in_bulk([pk for pk, *_ in names])
+        rows = facts.order_by().in_bulk([pk for pk, *_ in names])
         for client in (rows[pk] for pk, *_ in names if pk in rows):
             reasons = []
             if client.last_met is None or client.last_met < quiet_since:

@@ -7,7 +7,7 @@ coach's client, a private debrief or a draft is a 404 here.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +16,13 @@ from accounts.forms import one_line
 from accounts.permissions import coach_required
 from contacts.views import tiers_board_context
 
-from ..coaching import contacts_visible_to_coach, ranked_clients, with_coaching_figures
+from ..coaching import (
+    client_rows,
+    contacts_visible_to_coach,
+    queue_items,
+    ranked_clients,
+    with_coaching_figures,
+)
 from ..flags import flags_for
 from ..models import Comment, CompetencyCited, Debrief, DebriefView
 from ..progress import SPARK_WEEKS, client_sparklines, clients_needing_attention
@@ -64,10 +70,39 @@ def home(request: HttpRequest) -> HttpResponse:
     for debrief in queue_page:
         debrief.flags = flags_for(debrief)
 
-    unread_reply = Comment.objects.filter(debrief=OuterRef("pk")).unread_by(coach)
-    replies = (
+    attention, more_need_attention = clients_needing_attention(coach, limit=ATTENTION_SHOWN)
+    return render(
+        request,
+        "coach/home.html",
+        {
+            "page": page,
+            "client_rows": client_rows(page.object_list, SPARK_WEEKS),
+            "query": query,
+            "queue": queue_page[:QUEUE_SHOWN],
+            "queue_items": queue_items(queue_page[:QUEUE_SHOWN]),
+            "queue_total": queue_total,
+            "replies": _new_replies(coach),
+            "open_invitations": coach.invitations.open().count(),
+            "attention": attention,
+            "more_need_attention": more_need_attention,
+            "spark_weeks": SPARK_WEEKS,
+        },
+    )
+
+
+def _new_replies(coach) -> list[Debrief]:
+    """The (up to ten) shared debriefs with a reply the coach has not read, latest first.
+
+    Found from the unread comments (their partial index): a join of every shared debrief
+    to its comments would grow with the whole caseload's history."""
+    unread = Comment.objects.unread_by(coach).filter(
+        debrief__in=Debrief.objects.shared_with_coach(coach))
+    with_news = set(unread.values_list("debrief", flat=True))
+    if not with_news:
+        return []
+    return list(
         shared_debriefs(coach)
-        .filter(Exists(unread_reply))  # narrow first: most debriefs have nothing new
+        .filter(pk__in=with_news)
         .annotate(
             unread_count=Count(
                 "comments",
@@ -77,22 +112,6 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .filter(unread_count__gt=0)
         .order_by("-last_comment_at")[:10]
-    )
-    attention, more_need_attention = clients_needing_attention(coach, limit=ATTENTION_SHOWN)
-    return render(
-        request,
-        "coach/home.html",
-        {
-            "page": page,
-            "query": query,
-            "queue": queue_page[:QUEUE_SHOWN],
-            "queue_total": queue_total,
-            "replies": replies,
-            "open_invitations": coach.invitations.open().count(),
-            "attention": attention,
-            "more_need_attention": more_need_attention,
-            "spark_weeks": SPARK_WEEKS,
-        },
     )
 
 
