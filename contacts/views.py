@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import CharField, Count, Exists, OuterRef, Subquery, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +40,9 @@ from .transfer import (
 from .tree import layout_referral_tree
 
 PAGE_SIZE = 25
+# What a row of the list (contacts.templatetags.contact_rows) reads.
+ROW_FIELDS = ("name", "role_title", "organisation", "tags", "tier", "status",
+              "status_changed_at", "referred_by")
 SEARCH_CAP = 500  # matches counted and ranked by a search; beyond, sorted by name
 # Shown side by side with the typed input when an edit meets a newer save.
 CONFLICT_FIELDS = ("name", "organisation", "role_title", "field", "email", "phone",
@@ -80,7 +83,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     form = ContactFilterForm(
         request.GET, tiers=sorted(tier_counts), tags=TagTally.tags_of(request.user),
     )
-    results = form.filter(contacts.select_related("referred_by"))
+    results = form.filter(
+        contacts.select_related("referred_by").only(*ROW_FIELDS, "referred_by__name")
+    )
     paginator = Paginator(results, PAGE_SIZE)
     broad = False
     if not form.is_filtered:
@@ -94,7 +99,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         if broad and form.sorted_by_rank:
             # The referrers of the page's rows only: joined before the sort, PostgreSQL
             # would join every match.
-            results = results.select_related(None).prefetch_related("referred_by")
+            results = results.select_related(None).only(*ROW_FIELDS).prefetch_related(
+                Prefetch("referred_by", queryset=Contact.objects.only("name"))
+            )
             paginator = Paginator(results.order_by("name", "pk"), PAGE_SIZE)
         paginator.count = min(found, SEARCH_CAP)
     page = paginator.get_page(request.GET.get("page"))

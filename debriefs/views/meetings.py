@@ -17,21 +17,30 @@ from ..forms import FollowUpForm, MeetingForm
 from ..models import Debrief, Meeting
 from ..suggestions import suggestions_for
 from .comments import build_thread
-from .common import SUGGESTIONS_SHOWN, meeting_or_404, picked_first
+from .common import SUGGESTIONS_SHOWN, meeting_or_404, picked_by_key
 
 MEETINGS_PER_PAGE = 50
+# What a row of the list (debriefs.templatetags.meeting_rows) reads.
+MEETING_ROW_FIELDS = ("contact_tier", "starts_at", "kind", "status", "contact__name",
+                      "debrief__is_draft", "debrief__version")
 
 
 @client_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = Meeting.objects.for_user(request.user).select_related("contact", "debrief")
+    meetings = Meeting.objects.for_user(request.user)
+    shown = Meeting.objects.select_related("contact", "debrief").only(*MEETING_ROW_FIELDS)
     ahead = Q(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now())
     past = meetings.exclude(ahead).order_by("-starts_at", "-pk")
     page = Paginator(past, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
     first = (page.number - 1) * MEETINGS_PER_PAGE
-    page.object_list = picked_first(past, slice(first, first + MEETINGS_PER_PAGE))
-    upcoming = list(meetings.filter(ahead).order_by("starts_at", "pk"))
+    page.object_list = list(
+        picked_by_key(past, slice(first, first + MEETINGS_PER_PAGE), shown)
+    )
+    upcoming = list(
+        meetings.filter(ahead).select_related("contact", "debrief")
+        .only(*MEETING_ROW_FIELDS).order_by("starts_at", "pk")
+    )
     return render(request, "debriefs/meeting_list.html", {
         "upcoming": upcoming,
         "past": page,
