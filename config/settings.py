@@ -225,5 +225,6 @@ LOGGING = {
     },
 }
 
-# Our own form templates (templates/django/forms/) put errors right under each field.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Our own form templates (templates/django/forms/) put errors right under each field; the
+# plain widgets are written in Python, to the same markup (config/forms.py).
+FORM_RENDERER = "config.forms.FastWidgetsRenderer"
