@@ -61,6 +61,18 @@ def test_the_coachs_board_counts_only_what_the_coach_may_see(
     assert [column["count"] for column in columns] == [1]
 
 
+def test_the_coachs_tree_draws_and_counts_only_the_referrals_the_coach_may_see(
+    client, alice, carol, private_meeting
+):
+    sam = Contact.objects.get(name="Sam Private")
+    tree = board(client, carol, alice).context["tree"]
+    assert tree.nodes == [] and tree.unconnected == 1  # Sam's only referral is private
+    add_referral(alice, "Robin Shared", sam)
+    tree = board(client, carol, alice).context["tree"]
+    assert [(n.name, n.referral_count) for n in tree.nodes] == [
+        ("Sam Private", 1), ("Robin Shared", 0)]
+
+
 def test_the_clients_own_board_still_shows_everyone(client, alice, carol, private_meeting):
     client.force_login(alice)
     html = client.get(reverse("contacts:tiers")).content.decode()
