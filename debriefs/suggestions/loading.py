@@ -241,12 +241,12 @@ def network_facts(user, today=None, limit: int | None = None,
         awaiting = [
             # A draft is "in progress" once something was saved (version > 1).
             MeetingFact(m["id"], m["contact__name"], timezone.localdate(m["starts_at"]),
-                        (m["debrief__version"] or 0) > 1)
+                        (m["own_debrief__version"] or 0) > 1)
             for m in first_rows(
                 meetings.awaiting_debrief()
                 .filter(~Exists(dismissed.filter(code="write-debrief", contact__isnull=True)))
                 .order_by(TruncDate("starts_at"), "-starts_at", "-pk"),
-                "id", "contact__name", "starts_at", "debrief__version",
+                "id", "contact__name", "starts_at", "own_debrief__version",
             )
         ]
     if contact_id is not None:
