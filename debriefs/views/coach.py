@@ -34,6 +34,9 @@ CLIENTS_PER_PAGE = 50
 QUEUE_SHOWN = 20
 DEBRIEFS_PER_PAGE = 25
 ATTENTION_SHOWN = 20
+# The queue is counted up to this many ("1000+ to review"): past it the figure would cost
+# a read of every waiting debrief of the caseload for nothing the coach acts on.
+QUEUE_COUNT_CAP = 1000
 
 
 @coach_required
@@ -64,8 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
     shown_debriefs = shared_debriefs(coach).with_flags().in_bulk(first)
     queue_page = [shown_debriefs[pk] for pk in first]
     queue_total = (
-        len(queue_page) if len(queue_page) <= QUEUE_SHOWN
-        else Debrief.objects.shared_with_coach(coach).awaiting_review().count()
+        len(queue_page) if len(queue_page) <= QUEUE_SHOWN else _queue_total(coach)
     )
     for debrief in queue_page:
         debrief.flags = flags_for(debrief)
@@ -81,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "queue": queue_page[:QUEUE_SHOWN],
             "queue_items": queue_items(queue_page[:QUEUE_SHOWN]),
             "queue_total": queue_total,
+            "queue_total_is_floor": queue_total >= QUEUE_COUNT_CAP,
             "replies": _new_replies(coach),
             "open_invitations": coach.invitations.open().count(),
             "attention": attention,
@@ -179,9 +182,15 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "questions_asked": list(debrief.questions_asked.all()),
         "thread": build_thread(debrief, coach),
         "next_pk": next_pk,
-        "queue_total": Debrief.objects.shared_with_coach(coach).awaiting_review().count(),
+        "queue_total": (queue_total := _queue_total(coach)),
+        "queue_total_is_floor": queue_total >= QUEUE_COUNT_CAP,
     }
     return render(request, "coach/review.html", context)
+
+
+def _queue_total(coach) -> int:
+    """How many debriefs wait for the coach's review, counted up to `QUEUE_COUNT_CAP`."""
+    return Debrief.objects.shared_with_coach(coach).awaiting_review()[:QUEUE_COUNT_CAP].count()
 
 
 def _reviewable(coach):

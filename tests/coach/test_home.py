@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from debriefs.coaching import with_coaching_figures
+from debriefs.views import coach as coach_views
 from tests.factories import (
     ContactFactory,
     DebriefFactory,
@@ -269,6 +270,14 @@ def test_the_queue_shows_the_first_twenty_and_counts_them_all(client, alice, car
     assert len(response.context["queue"]) == 20
     assert response.context["queue_total"] == 22
     assert "22 to review" in response.content.decode()
+
+
+def test_a_queue_longer_than_the_cap_is_counted_up_to_it(client, alice, carol, monkeypatch):
+    monkeypatch.setattr(coach_views, "QUEUE_COUNT_CAP", 21)
+    for _ in range(22):
+        DebriefFactory(meeting__owner=alice)
+    client.force_login(carol)
+    assert "21+ to review" in client.get(reverse("coach:home")).content.decode()
 
 
 def test_the_coachs_figures_say_they_count_shared_meetings_only(client, alice, carol):

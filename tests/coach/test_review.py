@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from debriefs.models import Debrief, DebriefView
+from debriefs.views import coach as coach_views
 from tests.factories import CommentFactory, DebriefFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,16 @@ def test_the_coach_reads_the_debrief_with_its_flags(client, carol, flagged):
     assert "We talked about trials." in html
     assert "No stump speech" in html
     assert "Mark reviewed" in html
+
+
+def test_the_review_page_counts_a_long_queue_up_to_the_cap(client, alice, carol, flagged,
+                                                             monkeypatch):
+    monkeypatch.setattr(coach_views, "QUEUE_COUNT_CAP", 2)
+    DebriefFactory(meeting__owner=alice)
+    DebriefFactory(meeting__owner=alice)
+    client.force_login(carol)
+    html = client.get(reverse("coach:review", args=[flagged.pk])).content.decode()
+    assert "2+ in your queue" in html
 
 
 def test_opening_by_the_coach_is_logged_for_the_client_to_see(client, carol, flagged):
