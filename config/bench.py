@@ -181,7 +181,7 @@ def fill(scale: int = 1) -> None:
                     wants_job=rng.choice(["yes", "no", "unsure", ""]),
                     questions_led_by=rng.choice(["me", "them", "balanced"]),
                     referral_names="\n".join(rng.sample(names, 2)) if n % 3 == 0 else "",
-                    thank_you_sent_on=None if n % 4 == 0 else meeting.starts_at.date(),
+                    thank_you_sent_on=None if n % 4 == 0 else timezone.localdate(meeting.starts_at),
                     is_draft=False,
                 )
                 for n, meeting in enumerate(meetings)
