@@ -367,6 +367,10 @@ class Contact(models.Model):
             # The home page's "write to a referral" steps, oldest first, read until enough.
             models.Index(fields=["owner", "created_at", "id"], name="contact_referral_to_write",
                          condition=Q(status="to_contact", referred_by__isnull=False)),
+            # The home page's progress chart: the people added in its weeks, by tier,
+            # read from the index alone.
+            models.Index(fields=["owner", "created_at"], include=["tier", "referred_in"],
+                         name="contact_owner_added"),
         ]
         constraints = [
             models.UniqueConstraint(

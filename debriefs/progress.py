@@ -25,10 +25,13 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    Func,
+    IntegerField,
     Max,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
     Window,
@@ -39,7 +42,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from contacts.models import Contact
+from contacts.models import Contact, ContactTally
 
 from .coaching import learnt_privately
 from .models import Debrief, FollowUp, Meeting
@@ -71,45 +74,74 @@ def week_starts(today: datetime.date, weeks: int) -> list[datetime.date]:
     return [last - datetime.timedelta(weeks=weeks - 1 - n) for n in range(weeks)]
 
 
+class WeekBucket(Func):
+    """`WIDTH_BUCKET(moment, bounds)`: 0 before the first bound, n from the nth bound up to
+    the next (the last bucket has no end)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, bounds: list[datetime.datetime]):
+        super().__init__(expression)
+        self.bounds = bounds
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"WIDTH_BUCKET({sql}, %s::timestamptz[])", (*params, self.bounds)
+
+
+def tier_totals_of(user) -> dict[int, int]:
+    """The number of the user's contacts in each tier, from the counts the triggers keep."""
+    return dict(
+        ContactTally.objects.filter(owner=user).order_by().values("tier")
+        .annotate(total=Sum("count")).values_list("tier", "total")
+    )
+
+
 def _day(value) -> datetime.date:
     return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
 
 
-def weekly_progress(user, today: datetime.date | None = None, weeks: int = WEEKS) -> list[Week]:
-    """The client's last `weeks` weeks, oldest first, in three queries."""
+def weekly_progress(user, today: datetime.date | None = None, weeks: int = WEEKS,
+                    tier_totals: dict[int, int] | None = None) -> list[Week]:
+    """The client's last `weeks` weeks, oldest first, in four queries (three given
+    `tier_totals`, the number of contacts in each tier, as `tier_totals_of(user)` gives)."""
     today = today or timezone.localdate()
     starts = week_starts(today, weeks)
     series = {start: Week(start) for start in starts}
-    first = starts[0]
 
-    window_start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    # A contact added before the window joined before it too: one bucket (NULL), read
-    # without the meeting where the name was given, which is looked up for the others only.
+    # Each week's first moment (local midnight on Monday), as the buckets of the query.
+    bounds = [timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+              for start in starts]
+    window_start = bounds[0]
+    # The people added in the window, by the week they joined the network (a referral
+    # joins on the day of the meeting where the name was given, which may be before the
+    # window: bucket 0) and tier: read from the (owner, created_at) index alone, with the
+    # meeting looked up for the referrals only. Those added before the window are the
+    # tier's total (the counts the triggers keep) less these.
     named_at = Meeting.objects.filter(pk=OuterRef("referred_in_id")).values("starts_at")
-    joined = Contact.objects.for_user(user).annotate(week=Case(
-        When(created_at__lt=window_start, then=Value(None)),
-        When(referred_in__isnull=True, then=TruncWeek("created_at")),
-        default=TruncWeek(Least("created_at", Coalesce(Subquery(named_at), "created_at"))),
-        output_field=DateTimeField(),
-    ))
-    added = joined.order_by().values("week").annotate(**{
-        f"tier_{n}": Count("pk", filter=Q(tier=n) if n < TIERS else Q(tier__gte=n))
-        for n in range(1, TIERS + 1)
-    })
+    added = (
+        Contact.objects.for_user(user).filter(created_at__gte=window_start)
+        .annotate(bucket=WeekBucket(Case(
+            When(referred_in__isnull=True, then=F("created_at")),
+            default=Least("created_at", Coalesce(Subquery(named_at), "created_at")),
+        ), bounds), tier_shown=Least("tier", Value(TIERS)))
+        .order_by().values("bucket", "tier_shown").annotate(n=Count("*"))
+        .values_list("bucket", "tier_shown", "n")
+    )
+    per_week = {start: [0] * TIERS for start in starts}
     running = [0] * TIERS
-    per_week = {}
-    for row in added:
-        counts = [row[f"tier_{n}"] for n in range(1, TIERS + 1)]
-        if row["week"] is None:
-            running = counts
-        else:  # the local Monday, read back without its time zone through the Case
-            per_week[row["week"].date()] = counts
-    for week in sorted(per_week):
-        if week < first:
-            running = [a + b for a, b in zip(running, per_week[week], strict=True)]
+    if tier_totals is None:
+        tier_totals = tier_totals_of(user)
+    for tier, count in tier_totals.items():
+        if tier >= 1:
+            running[min(tier, TIERS) - 1] += count
+    for bucket, tier, count in added:
+        if bucket and tier >= 1:  # bucket n is the nth week
+            per_week[starts[bucket - 1]][tier - 1] += count
+            running[tier - 1] -= count
+    running = [max(count, 0) for count in running]  # a change between the two reads
     for start in starts:
-        running = [a + b for a, b in zip(running, per_week.get(start, [0] * TIERS),
-                                          strict=True)]
+        running = [a + b for a, b in zip(running, per_week[start], strict=True)]
         series[start].tiers = list(running)
 
     end = timezone.make_aware(datetime.datetime.combine(today, datetime.time.max))

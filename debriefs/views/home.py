@@ -1,8 +1,6 @@
 """The client's home page: what is due, what the network needs next."""
 
 from django.contrib import messages
-from django.db.models import Max, Sum
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,18 +55,21 @@ def _due_now(follow_ups, today) -> dict[str, FirstFollowUps]:
     return shown
 
 
-def _network_figures(user) -> dict:
-    """The figures above the home page, from the counts the triggers keep (a few rows
-    whatever the size of the network) and the meetings' (owner, status) index."""
-    network = ContactTally.objects.filter(owner=user, count__gt=0).aggregate(
-        total=Coalesce(Sum("count"), 0),
-        highest_tier=Max("tier"),
-        named_at_meetings=Coalesce(Sum("named"), 0),
-    )
+def _network_figures(user) -> tuple[dict, dict[int, int]]:
+    """The figures above the home page, and the number of contacts in each tier: from the
+    counts the triggers keep (a few rows whatever the size of the network) and the
+    meetings' (owner, status) index."""
+    tiers, network = {}, {"total": 0, "highest_tier": None, "named_at_meetings": 0}
+    for tier, count, named in ContactTally.objects.filter(owner=user, count__gt=0) \
+            .values_list("tier", "count", "named"):
+        tiers[tier] = tiers.get(tier, 0) + count
+        network["total"] += count
+        network["named_at_meetings"] += named
+    network["highest_tier"] = max(tiers, default=None)
     held = Meeting.objects.for_user(user).held().count()
     network["held"] = held
     network["per_meeting"] = f"{network['named_at_meetings'] / held:.1f}" if held else "–"
-    return network
+    return network, tiers
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -76,11 +77,11 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("coach:home")
     user, today = request.user, timezone.localdate()
     follow_ups = FollowUp.objects.for_user(user).select_related("contact", "meeting")
-    network = _network_figures(user)
+    network, tiers = _network_figures(user)
     # Only the steps shown are built; the count covers them all.
     facts = network_facts(user, today, limit=SUGGESTIONS_SHOWN + SUGGESTIONS_MORE)
     suggestions = suggest_for_network(facts)
-    weeks = weekly_progress(user, today)
+    weeks = weekly_progress(user, today, tier_totals=tiers)
     context = {
         "progress_weeks": weeks,
         "progress_reading": reading(weeks),

