@@ -35,17 +35,17 @@ class MeetingQuerySet(models.QuerySet):
 
     def awaiting_debrief(self, now=None):
         """Held meetings without a finished debrief, and planned ones whose time has passed
-        (they most likely happened: the debrief form marks them held). The debrief is
-        joined as `own_debrief` on the meeting's owner too (a debrief's owner is always its
-        meeting's): PostgreSQL then reads only that owner's debriefs, over their index,
-        instead of hashing every debrief of every user."""
+        (they most likely happened: the debrief form marks them held), read from the
+        partial index of the meetings not `debriefed`. The debrief (a draft, if any) is
+        joined as `own_debrief`, on the meeting's owner too (a debrief's owner is always its
+        meeting's), for the few rows read."""
         now = now or timezone.now()
         past_planned = Q(status=Meeting.Status.PLANNED, starts_at__lt=now)
         held = Q(status=Meeting.Status.HELD)
-        no_debrief = Q(own_debrief__isnull=True) | Q(own_debrief__is_draft=True)
         return self.annotate(own_debrief=models.FilteredRelation(
             "debrief", condition=Q(debrief__owner=models.F("owner")),
-        )).filter((held | past_planned) & no_debrief)
+        )).filter(held | past_planned, debriefed=False,
+                  status__in=[Meeting.Status.HELD, Meeting.Status.PLANNED])
 
 
 class Meeting(models.Model):
@@ -91,6 +91,10 @@ class Meeting(models.Model):
         editable=False,
         help_text="Sent with the create form so a double-clicked submit makes one meeting.",
     )
+    # Kept by triggers (migration 0012), whatever Django writes: whether the meeting has a
+    # finished (not draft) debrief. "Awaiting a debrief" reads it from a partial index
+    # instead of joining every meeting of the owner to its debrief.
+    debriefed = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,6 +111,10 @@ class Meeting(models.Model):
             models.Index(fields=["starts_at", "id"], name="meeting_starts_at"),
             # The meetings list: a page of the client's meetings, newest first.
             models.Index(fields=["owner", "starts_at", "id"], name="meeting_owner_starts_at"),
+            # The meetings awaiting a debrief (the home page, its steps, the reminders): the
+            # few without a finished debrief, by owner and time.
+            models.Index(fields=["owner", "starts_at", "id"], name="meeting_awaiting_debrief",
+                         condition=Q(debriefed=False, status__in=["held", "planned"])),
         ]
 
     def __str__(self):
