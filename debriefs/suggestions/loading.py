@@ -10,6 +10,7 @@ import datetime
 import functools
 import operator
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Case,
@@ -28,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Lower, TruncDate
 from django.utils import timezone
 
+from config.compiled import compiled_counts, compiled_rows
 from contacts.models import Contact
 from contacts.outreach import (
     NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS,
@@ -201,88 +203,66 @@ def _written_by(today: datetime.date, business_days: int) -> datetime.datetime:
 STEP_COUNT_CAP = 100
 
 
-def network_facts(user, today=None, limit: int | None = None,
-                  contact_id: int | None = None) -> NetworkFacts:
-    """Load what `suggest_for_network` needs: one query per rule (two for thanking
-    referrers when the steps due today are fewer than `limit`, up to four for writing to
-    referrals), and one to count.
+def _owner(owner: int):
+    """The user `owner` stands for, to scope a build's querysets through `for_user`."""
+    return get_user_model()(pk=owner)
 
-    Each query leaves out, in SQL, the steps already taken (a follow-up accepted for the
-    step, for "keep in touch" an open one; for "no reply" one accepted during the current
-    stage) or dismissed, orders its rows as the rule's suggestions are ordered (priority,
-    due date, then the order the rule reads them in), keeps the first `limit` and counts
-    them all (`step_count`, up to `STEP_COUNT_CAP` a rule). The first `limit` suggestions
-    of the whole are then among the rows read, so the home page does work in proportion
-    to what it shows. `contact_id` keeps only the steps concerning that person (accepting
-    or dismissing one of them).
-    """
-    today = today or timezone.localdate()
-    contacts = Contact.objects.for_user(user)
-    meetings = Meeting.objects.for_user(user)
-    follow_ups = FollowUp.objects.for_user(user)
-    dismissed = DismissedSuggestion.objects.for_user(user).filter(debrief__isnull=True)
-    step_count, to_count = 0, {}
 
-    def first_rows(queryset, *fields, counted=None):
-        """The first `limit` rows; their count, or the queryset to count (`counted`, when
-        the rows are the first part of it)."""
-        nonlocal step_count
-        rows = queryset.values(*fields)
-        rows = list(rows[:limit] if limit is not None else rows)
-        if limit is not None and len(rows) == limit:
-            # Maybe more: counted below.
-            to_count[f"rule_{len(to_count)}"] = queryset if counted is None else counted
-        else:
-            step_count += len(rows)
-        return rows
+def _dismissed_steps(owner: int):
+    return DismissedSuggestion.objects.for_user(_owner(owner)).filter(debrief__isnull=True)
 
-    awaiting = []
-    if contact_id is None:  # the only steps that concern no one in particular
-        awaiting = [
-            # A draft is "in progress" once something was saved (version > 1).
-            MeetingFact(m["id"], m["contact__name"], timezone.localdate(m["starts_at"]),
-                        (m["own_debrief__version"] or 0) > 1)
-            for m in first_rows(
-                meetings.awaiting_debrief()
-                .filter(~Exists(dismissed.filter(code="write-debrief", contact__isnull=True)))
-                .order_by(TruncDate("starts_at"), "-starts_at", "-pk"),
-                "id", "contact__name", "starts_at", "own_debrief__version",
-            )
-        ]
-    if contact_id is not None:
-        contacts = contacts.filter(pk=contact_id)
 
+def _network(owner: int, contact: int | None):
+    contacts = Contact.objects.for_user(_owner(owner))
+    return contacts if contact is None else contacts.filter(pk=contact)
+
+
+# The network steps' queries, one build each: compiled once per process (config/compiled.py)
+# and run with each request's values, so they take their inputs as arguments (never from a
+# closure). `contact` narrows them to the steps concerning one person.
+
+
+def _awaiting_debrief_rows(owner: int, now: datetime.datetime):
+    dismissed = _dismissed_steps(owner)
+    return (
+        Meeting.objects.for_user(_owner(owner)).awaiting_debrief(now)
+        .filter(~Exists(dismissed.filter(code="write-debrief", contact__isnull=True)))
+        .order_by(TruncDate("starts_at"), "-starts_at", "-pk")
+        .values("id", "contact__name", "starts_at", "own_debrief__version")
+    )
+
+
+def _waiting_for_reply_rows(owner: int, second_person_before: datetime.datetime,
+                            last_follow_up_before: datetime.datetime, contact: int | None = None):
     code = "follow-up-no-reply"
-    written = contacts.filter(
-        status=Contact.Status.REACHED_OUT,
-        status_changed_at__lt=_written_by(today, NO_REPLY_SECOND_PERSON_BUSINESS_DAYS),
+    follow_ups = FollowUp.objects.for_user(_owner(owner))
+    return _network(owner, contact).filter(
+        status=Contact.Status.REACHED_OUT, status_changed_at__lt=second_person_before,
     ).annotate(
         written_day=WorkingDayNumber(TruncDate("status_changed_at")),
         stage_days=Case(
-            When(status_changed_at__lt=_written_by(today, NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS),
+            When(status_changed_at__lt=last_follow_up_before,
                  then=Value(NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS)),
             default=Value(NO_REPLY_SECOND_PERSON_BUSINESS_DAYS),
         ),
     ).filter(
-        ~Exists(dismissed.filter(code=code, contact=OuterRef("pk"))),
+        ~Exists(_dismissed_steps(owner).filter(code=code, contact=OuterRef("pk"))),
         # A follow-up accepted since the current stage began covers it.
         ~Exists(follow_ups.filter(suggestion_code=code, contact=OuterRef("pk")).annotate(
             accepted_day=WorkingDayNumber(TruncDate("created_at"))
         ).filter(accepted_day__gte=OuterRef("written_day") + OuterRef("stage_days"))),
-    ).order_by("name", "pk")
-    reached_out = [
-        ContactFact(c["id"], c["name"], c["tier"], c["status"], c["organisation"],
-                    timezone.localdate(c["status_changed_at"]))
-        for c in first_rows(written, "id", "name", "tier", "status", "organisation",
-                            "status_changed_at")
-    ]
+    ).order_by("name", "pk").values("id", "name", "tier", "status", "organisation",
+                                    "status_changed_at")
 
+
+def _referrals_to_write_to(owner: int, today: datetime.date, contact: int | None):
     code = "contact-referral"
-    to_write_to = contacts.filter(
+    return _network(owner, contact).filter(
         status=Contact.Status.TO_CONTACT, referred_by__isnull=False,
     ).filter(
-        ~Exists(follow_ups.filter(suggestion_code=code, contact=OuterRef("pk"))),
-        ~Exists(dismissed.filter(code=code, contact=OuterRef("pk"))),
+        ~Exists(FollowUp.objects.for_user(_owner(owner))
+                .filter(suggestion_code=code, contact=OuterRef("pk"))),
+        ~Exists(_dismissed_steps(owner).filter(code=code, contact=OuterRef("pk"))),
     ).annotate(
         # The meeting where the name was given (none for a referral added by hand).
         named_at=F("referred_in__starts_at"),
@@ -298,25 +278,176 @@ def network_facts(user, today=None, limit: int | None = None,
         referrer_name=Subquery(Contact.objects.filter(pk=OuterRef("referred_by_id"))
                                .order_by().values("name")),
     )
-    # In the rule's order (writing before checking in, then by due date): for each kind,
-    # the steps due today (all but those named in the last days) by date added, read
-    # along the (owner, created_at) index of the referrals to write to until enough are
-    # found, then the few due later.
+
+
+def _referral_segments(write_before: datetime.datetime, check_in_before: datetime.datetime):
+    """The "write to a referral" steps in the rule's order (writing before checking in,
+    then by due date): for each kind, the steps due today (all but those named in the
+    last days) by date added, then the few due later."""
     segments = []
-    for by_referrer, days in ((False, WRITE_TO_REFERRAL_WITHIN_DAYS),
-                              (True, REFERRAL_CHECK_IN_DAYS)):
-        due_today = Q(named_at__isnull=True) | Q(named_at__lt=_midnight_of(
-            today - datetime.timedelta(days=days - 1)))
+    for by_referrer, due_before in ((False, write_before), (True, check_in_before)):
+        due_today = Q(named_at__isnull=True) | Q(named_at__lt=due_before)
         segments += [
             (Q(by_referrer=by_referrer) & due_today, ("created_at", "pk")),
             (Q(by_referrer=by_referrer) & ~due_today, ("step_due", "created_at", "pk")),
         ]
-    fields = ("id", "name", "tier", "status", "referrer_name", "named_at", "by_referrer")
+    return segments
+
+
+REFERRAL_SEGMENTS = 4
+
+
+def _referral_rows(owner: int, today: datetime.date, write_before: datetime.datetime,
+                   check_in_before: datetime.datetime, contact: int | None = None, *,
+                   segment: int):
+    """One segment's rows, read along the (owner, created_at) index of the referrals to
+    write to until enough are found."""
+    where, order = _referral_segments(write_before, check_in_before)[segment]
+    return _referrals_to_write_to(owner, today, contact).filter(where).order_by(*order).values(
+        "id", "name", "tier", "status", "referrer_name", "named_at", "by_referrer")
+
+
+def _referral_rows_from(owner: int, today: datetime.date, write_before: datetime.datetime,
+                        check_in_before: datetime.datetime, contact: int | None = None, *,
+                        segment: int):
+    """The steps of this segment and the ones after it, to count."""
+    rest = functools.reduce(operator.or_, (
+        where for where, _order in _referral_segments(write_before, check_in_before)[segment:]))
+    return _referrals_to_write_to(owner, today, contact).filter(rest)
+
+
+def _met_with_referrals(owner: int, contact: int | None = None):
+    code = "thank-referrer"
+    referrer, meeting = OuterRef("contact__referred_by_id"), OuterRef("pk")
+    met = Meeting.objects.for_user(_owner(owner)).held().filter(contact__referred_by__isnull=False)
+    if contact is not None:
+        met = met.filter(contact__referred_by_id=contact)
+    return met.filter(
+        ~Exists(FollowUp.objects.for_user(_owner(owner))
+                .filter(suggestion_code=code, contact=referrer, meeting=meeting)),
+        ~Exists(_dismissed_steps(owner).filter(code=code, contact=referrer, meeting=meeting)),
+    )
+
+
+_MET_FIELDS = ("id", "contact__name", "contact__referred_by_id", "contact__referred_by__name",
+               "starts_at")
+
+
+def _thank_referrer_rows(owner: int, due_later: datetime.datetime, contact: int | None = None,
+                         *, due_today: bool):
+    """Due today for every meeting before yesterday: those come first, newest first (read
+    backwards along the (owner, status, starts_at) index until enough are found); the
+    later ones (a meeting of yesterday or today) after them."""
+    met = _met_with_referrals(owner, contact)
+    if due_today:
+        met = met.filter(starts_at__lt=due_later).order_by("-starts_at", "-pk")
+    else:
+        met = met.filter(starts_at__gte=due_later).order_by(
+            TruncDate("starts_at"), "-starts_at", "-pk")
+    return met.values(*_MET_FIELDS)
+
+
+def _keep_in_touch_rows(owner: int, today: datetime.date, notice_until: datetime.date,
+                        contact: int | None = None):
+    """The latest held meeting with each person, when its debrief left a good impression,
+    due a month after it or after the last note sent since."""
+    code = "keep-in-touch"
+    meetings = Meeting.objects.for_user(_owner(owner))
+    follow_ups = FollowUp.objects.for_user(_owner(owner))
+    latest = meetings.held().filter(contact=OuterRef("contact")).order_by("-starts_at")
+    last_note = follow_ups.filter(
+        suggestion_code=code, contact=OuterRef("contact"), done_at__isnull=False,
+    ).order_by("-done_at").values(day=TruncDate("done_at"))[:1]
+    warm = meetings.held()
+    if contact is not None:
+        warm = warm.filter(contact_id=contact)
+    return warm.filter(
+        pk=Subquery(latest.values("pk")[:1]), debrief__impression="positive",
+        debrief__is_draft=False,
+    ).annotate(
+        last_note_on=Subquery(last_note, output_field=DateField()),
+    ).annotate(
+        keep_in_touch_due=_plus_days(Greatest(TruncDate("starts_at"), F("last_note_on")),
+                                     Value(KEEP_IN_TOUCH_DAYS)),
+    ).filter(
+        keep_in_touch_due__lte=notice_until,
+    ).filter(
+        # Recurring: only an open follow-up holds it back.
+        ~Exists(follow_ups.open().filter(suggestion_code=code, contact=OuterRef("contact"))),
+        ~Exists(_dismissed_steps(owner).filter(code=code, contact=OuterRef("contact"))),
+    ).annotate(
+        step_due=Greatest(Value(today), F("keep_in_touch_due")),
+    ).order_by("step_due", "-starts_at", "-pk").values(
+        "contact_id", "contact__name", "starts_at", "last_note_on")
+
+
+def network_facts(user, today=None, limit: int | None = None,
+                  contact_id: int | None = None) -> NetworkFacts:
+    """Load what `suggest_for_network` needs: one query per rule (two for thanking
+    referrers when the steps due today are fewer than `limit`, up to four for writing to
+    referrals), and one to count.
+
+    Each query leaves out, in SQL, the steps already taken (a follow-up accepted for the
+    step, for "keep in touch" an open one; for "no reply" one accepted during the current
+    stage) or dismissed, orders its rows as the rule's suggestions are ordered (priority,
+    due date, then the order the rule reads them in), keeps the first `limit` and counts
+    them all (`step_count`, up to `STEP_COUNT_CAP` a rule). The first `limit` suggestions
+    of the whole are then among the rows read, so the home page does work in proportion
+    to what it shows. `contact_id` keeps only the steps concerning that person (accepting
+    or dismissing one of them).
+
+    The queries are compiled once per process (config/compiled.py): these are the values
+    they take.
+    """
+    today = today or timezone.localdate()
+    inputs = {
+        "owner": user.pk,
+        "today": today,
+        "now": timezone.now(),
+        "second_person_before": _written_by(today, NO_REPLY_SECOND_PERSON_BUSINESS_DAYS),
+        "last_follow_up_before": _written_by(today, NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS),
+        "write_before": _midnight_of(
+            today - datetime.timedelta(days=WRITE_TO_REFERRAL_WITHIN_DAYS - 1)),
+        "check_in_before": _midnight_of(
+            today - datetime.timedelta(days=REFERRAL_CHECK_IN_DAYS - 1)),
+        "due_later": _midnight_of(today - datetime.timedelta(days=TELL_REFERRER_WITHIN_DAYS - 1)),
+        "notice_until": today + datetime.timedelta(days=KEEP_IN_TOUCH_NOTICE_DAYS),
+    }
+    if contact_id is not None:
+        inputs["contact"] = contact_id
+    step_count, to_count = 0, {}
+
+    def first_rows(build, counted=None, **shape) -> list[dict]:
+        """The first `limit` rows; their count, or the build to count (`counted`, a
+        build and its shape, when the rows are the first part of it)."""
+        nonlocal step_count
+        rows = compiled_rows(build, shape, limit=limit, **inputs)
+        if limit is not None and len(rows) == limit:
+            # Maybe more: counted below.
+            to_count[f"rule_{len(to_count)}"] = counted or (build, shape)
+        else:
+            step_count += len(rows)
+        return rows
+
+    awaiting = []
+    if contact_id is None:  # the only steps that concern no one in particular
+        awaiting = [
+            # A draft is "in progress" once something was saved (version > 1).
+            MeetingFact(m["id"], m["contact__name"], timezone.localdate(m["starts_at"]),
+                        (m["own_debrief__version"] or 0) > 1)
+            for m in first_rows(_awaiting_debrief_rows)
+        ]
+
+    reached_out = [
+        ContactFact(c["id"], c["name"], c["tier"], c["status"], c["organisation"],
+                    timezone.localdate(c["status_changed_at"]))
+        for c in first_rows(_waiting_for_reply_rows)
+    ]
+
     rows = []
-    for n, (segment, order) in enumerate(segments):
-        rest = functools.reduce(operator.or_, (q for q, _order in segments[n:]))
-        read = first_rows(to_write_to.filter(segment).order_by(*order), *fields,
-                          counted=to_write_to.filter(rest))
+    for segment in range(REFERRAL_SEGMENTS):
+        read = first_rows(_referral_rows, counted=(_referral_rows_from, {"segment": segment}),
+                          segment=segment)
         rows += read
         if limit is not None and len(read) == limit:
             break  # this segment and the ones after it are counted together
@@ -330,26 +461,9 @@ def network_facts(user, today=None, limit: int | None = None,
         for c in rows
     ]
 
-    code = "thank-referrer"
-    referrer, meeting = OuterRef("contact__referred_by_id"), OuterRef("pk")
-    met_with_referrals = meetings.held().filter(contact__referred_by__isnull=False)
-    if contact_id is not None:
-        met_with_referrals = met_with_referrals.filter(contact__referred_by_id=contact_id)
-    met_with_referrals = met_with_referrals.filter(
-        ~Exists(follow_ups.filter(suggestion_code=code, contact=referrer, meeting=meeting)),
-        ~Exists(dismissed.filter(code=code, contact=referrer, meeting=meeting)),
-    )
-    # Due today for every meeting before yesterday: those come first, newest first (read
-    # backwards along the (owner, status, starts_at) index until enough are found); the
-    # later ones (a meeting of yesterday or today) after them.
-    due_later = _midnight_of(today - datetime.timedelta(days=TELL_REFERRER_WITHIN_DAYS - 1))
-    fields = ("id", "contact__name", "contact__referred_by_id", "contact__referred_by__name",
-              "starts_at")
-    rows = first_rows(met_with_referrals.filter(starts_at__lt=due_later)
-                      .order_by("-starts_at", "-pk"), *fields, counted=met_with_referrals)
+    rows = first_rows(_thank_referrer_rows, counted=(_met_with_referrals, None), due_today=True)
     if limit is None or len(rows) < limit:
-        rows += first_rows(met_with_referrals.filter(starts_at__gte=due_later)
-                           .order_by(TruncDate("starts_at"), "-starts_at", "-pk"), *fields)
+        rows += first_rows(_thank_referrer_rows, due_today=False)
     met = [
         MetReferralFact(m["contact__name"], m["contact__referred_by_id"],
                         m["contact__referred_by__name"], timezone.localdate(m["starts_at"]),
@@ -357,44 +471,16 @@ def network_facts(user, today=None, limit: int | None = None,
         for m in rows
     ]
 
-    # The latest held meeting with each person, when its debrief left a good impression,
-    # due a month after it or after the last note sent since.
-    code = "keep-in-touch"
-    latest = meetings.held().filter(contact=OuterRef("contact")).order_by("-starts_at")
-    last_note = follow_ups.filter(
-        suggestion_code=code, contact=OuterRef("contact"), done_at__isnull=False,
-    ).order_by("-done_at").values(day=TruncDate("done_at"))[:1]
-    warm_meetings = meetings.held()
-    if contact_id is not None:
-        warm_meetings = warm_meetings.filter(contact_id=contact_id)
-    warm_meetings = warm_meetings.filter(
-        pk=Subquery(latest.values("pk")[:1]), debrief__impression="positive",
-        debrief__is_draft=False,
-    ).annotate(
-        last_note_on=Subquery(last_note, output_field=DateField()),
-    ).annotate(
-        keep_in_touch_due=_plus_days(Greatest(TruncDate("starts_at"), F("last_note_on")),
-                                     Value(KEEP_IN_TOUCH_DAYS)),
-    ).filter(
-        keep_in_touch_due__lte=today + datetime.timedelta(days=KEEP_IN_TOUCH_NOTICE_DAYS),
-    ).filter(
-        # Recurring: only an open follow-up holds it back.
-        ~Exists(follow_ups.open().filter(suggestion_code=code, contact=OuterRef("contact"))),
-        ~Exists(dismissed.filter(code=code, contact=OuterRef("contact"))),
-    ).annotate(
-        step_due=Greatest(Value(today), F("keep_in_touch_due")),
-    ).order_by("step_due", "-starts_at", "-pk")
     warm = [
         KeepInTouchFact(m["contact_id"], m["contact__name"], timezone.localdate(m["starts_at"]),
                         m["last_note_on"])
-        for m in first_rows(warm_meetings, "contact_id", "contact__name", "starts_at",
-                            "last_note_on")
+        for m in first_rows(_keep_in_touch_rows)
     ]
     step_count_reached_cap = False
     if to_count:
         # One more query counts the steps of the rules with more than `limit`, without
         # the joins and sort keys of the rows read, and stops at `STEP_COUNT_CAP` a rule.
-        counts = count_each(to_count, cap=STEP_COUNT_CAP).values()
+        counts = compiled_counts(to_count, cap=STEP_COUNT_CAP, **inputs).values()
         step_count += sum(counts)
         step_count_reached_cap = STEP_COUNT_CAP in counts
     return NetworkFacts(today, reached_out, referrals, awaiting, met, warm,
