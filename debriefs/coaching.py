@@ -9,10 +9,8 @@ import datetime
 from django.db.models import (
     Case,
     Count,
-    FilteredRelation,
     FloatField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -30,7 +28,7 @@ from django.utils.safestring import SafeString
 from config.rows import pk_url
 from contacts.models import Contact
 
-from .models import Debrief, Meeting
+from .models import ClientReviewTally, Debrief, Meeting
 
 
 def learnt_privately() -> RawSQL:
@@ -94,9 +92,8 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
     )
     referrals = Meeting.objects.filter(owner=OuterRef("pk"), status=Meeting.Status.HELD) \
         .annotate(named=Subquery(named_at))
-    awaiting = Debrief.objects.filter(
-        owner=OuterRef("pk"), is_private=False, is_draft=False, reviewed_at__isnull=True
-    )
+    # Waiting for review: the counts the triggers keep.
+    tally = ClientReviewTally.objects.filter(client=OuterRef("pk"))
     highest_tier = (
         Contact.objects.filter(owner=OuterRef("pk")).exclude(pk__in=learnt_privately())
         .order_by("-tier").values("tier")[:1]
@@ -106,8 +103,8 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
         meetings_held=held_count(),
         referrals_obtained=total(referrals, Sum("named")),
         highest_tier=Coalesce(Subquery(highest_tier), 0),
-        awaiting_review=total(awaiting, Count("pk")),
-        open_flags=total(awaiting, Sum("flag_count")),
+        awaiting_review=Coalesce(Subquery(tally.values("awaiting")), 0),
+        open_flags=Coalesce(Subquery(tally.values("open_flags")), 0),
     )
     return figures.annotate(
         referrals_per_meeting=Case(
@@ -119,20 +116,25 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
     )
 
 
-def ranked_clients(clients: QuerySet) -> QuerySet:
-    """The ids of the clients whose shared debriefs need the coach most first: open flags, then
-    debriefs awaiting review, then by name. One join on the debriefs awaiting review
-    (a partial index) with their stored `flag_count`, never a subquery per client."""
-    awaiting = FilteredRelation("debriefs", condition=Q(
-        debriefs__is_private=False, debriefs__is_draft=False, debriefs__reviewed_at__isnull=True,
-    ))
-    return (
-        clients.annotate(awaiting=awaiting)
-        .annotate(open_flags=Coalesce(Sum("awaiting__flag_count"), 0),
-                  awaiting_review=Count("awaiting"))
-        .order_by("-open_flags", "-awaiting_review", "first_name", "last_name", "pk")
-        .values_list("pk", flat=True)  # grouped on the id alone; the page loads the rows
-    )
+def ranked_clients(coach, clients: QuerySet | None = None) -> QuerySet:
+    """The ids of the coach's clients (of `clients` only, a search's, when given) whose
+    shared debriefs need the coach most first: open flags, then debriefs awaiting review,
+    then by name. Read from the counts the triggers keep, in the order of their index:
+    a page costs its rows, never a count of the caseload's debriefs."""
+    tallies = ClientReviewTally.objects.filter(coach=coach)
+    if clients is not None:
+        tallies = tallies.filter(client__in=clients.values("pk"))
+    return tallies.order_by("-open_flags", "-awaiting", "first_name", "last_name",
+                            "client").values_list("client", flat=True)
+
+
+def waiting_for_review(coach, cap: int) -> int:
+    """How many shared debriefs wait for the coach's review, counted up to `cap`: a sum of
+    the kept counts of the clients with something waiting (each has one or more, so `cap`
+    of them are enough)."""
+    waiting = (ClientReviewTally.objects.filter(coach=coach, awaiting__gt=0)
+               .values_list("awaiting", flat=True)[:cap])
+    return min(sum(waiting), cap)
 
 
 def tier_badge(tier: int) -> SafeString:

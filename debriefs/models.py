@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connections, models, router, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
@@ -422,6 +422,42 @@ class Debrief(models.Model):
             self.meeting.save(update_fields=["status", "updated_at"])
         self.meeting.sync_contact_status()
         return True
+
+
+class ClientReviewTally(models.Model):
+    """For each client, kept by triggers (migration 0013): the debriefs waiting for their
+    coach's review and the flags they raise, with the client's coach and name copied,
+    so the coach's client list is ranked from one index, a page at a time, and the
+    queue's size is read without counting the caseload's debriefs.
+
+    Waiting: shared (not private), finished (not a draft), not yet reviewed, as
+    `shared_with_coach(coach).awaiting_review()` reads them.
+    """
+
+    # No constraints: the triggers add and remove the rows with the users.
+    client = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True,
+                                  on_delete=models.DO_NOTHING, db_constraint=False,
+                                  related_name="+")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING,
+                              db_constraint=False, related_name="+")
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    awaiting = models.IntegerField(default=0)
+    open_flags = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # The coach's client list: open flags, then waiting debriefs, then by name.
+            models.Index(F("coach"), F("open_flags").desc(), F("awaiting").desc(),
+                         F("first_name"), F("last_name"), F("client"),
+                         name="review_tally_rank"),
+            # The size of the coach's queue: the clients with something waiting.
+            models.Index(fields=["coach"], include=["awaiting"], name="review_tally_waiting",
+                         condition=Q(awaiting__gt=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.awaiting} to review, {self.open_flags} flags"
 
 
 class CompetencyCited(models.Model):

@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.db import connection
 
 from .factories import CoachFactory, ContactFactory, DebriefFactory, MeetingFactory, UserFactory
 
@@ -14,6 +17,28 @@ def tasks_run_at_once(settings):
     """Tasks run as they are enqueued, so a test sees their emails in mail.outbox; the
     queue's own tests (tests/test_task_queue.py) put the database backend back."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+# The kept counts whose triggers run at the commit (debriefs migration 0013).
+DEFERRED_TRIGGERS = importlib.import_module(
+    "debriefs.migrations.0013_client_review_tally").DEFERRED_TRIGGERS
+
+
+@pytest.fixture(autouse=True)
+def kept_counts_at_once(request):
+    """The triggers deferred to the commit run at once in a test that uses the database
+    inside a transaction: that transaction is rolled back, never committed. (A test
+    with `transactional_db` commits every statement: they run then.)"""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if "db" not in names and marker is None:
+        return
+    if ("transactional_db" in names or "live_server" in names
+            or (marker is not None and marker.kwargs.get("transaction"))):
+        return
+    request.getfixturevalue("db")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {', '.join(DEFERRED_TRIGGERS)} IMMEDIATE")
 
 
 @pytest.fixture

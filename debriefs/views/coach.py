@@ -21,6 +21,7 @@ from ..coaching import (
     contacts_visible_to_coach,
     queue_items,
     ranked_clients,
+    waiting_for_review,
     with_coaching_figures,
 )
 from ..flags import flags_for
@@ -51,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
             | Q(last_name__icontains=query)
             | Q(email__icontains=query)
         )
-    paginator = Paginator(ranked_clients(clients), CLIENTS_PER_PAGE)
+    paginator = Paginator(ranked_clients(coach, clients if query else None), CLIENTS_PER_PAGE)
     paginator.count = clients.count()  # counting needs no ranking
     page = paginator.get_page(request.GET.get("page"))
     # The figures, for the clients shown only.
@@ -190,7 +191,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _queue_total(coach) -> int:
     """How many debriefs wait for the coach's review, counted up to `QUEUE_COUNT_CAP`."""
-    return Debrief.objects.shared_with_coach(coach).awaiting_review()[:QUEUE_COUNT_CAP].count()
+    return waiting_for_review(coach, QUEUE_COUNT_CAP)
 
 
 def _reviewable(coach):
