@@ -7,18 +7,15 @@ coach reads about each client are built here, on top of any queryset of clients.
 import datetime
 
 from django.db.models import (
-    Case,
     Count,
-    FloatField,
     OuterRef,
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
@@ -106,14 +103,21 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
         awaiting_review=Coalesce(Subquery(tally.values("awaiting")), 0),
         open_flags=Coalesce(Subquery(tally.values("open_flags")), 0),
     )
-    return figures.annotate(
-        referrals_per_meeting=Case(
-            When(meetings_held=0, then=Value(None)),
-            default=Cast("referrals_obtained", FloatField())
-            / Cast("meetings_held", FloatField()),
-            output_field=FloatField(),
-        )
-    )
+    # `referrals_per_meeting` is set on each client as it is read: in SQL, the division
+    # would repeat both figures' subqueries.
+    figures._iterable_class = _WithReferralRate
+    return figures
+
+
+class _WithReferralRate(ModelIterable):
+    """Clients with `referrals_per_meeting`, from the figures read (None without a
+    meeting held)."""
+
+    def __iter__(self):
+        for client in super().__iter__():
+            held = client.meetings_held
+            client.referrals_per_meeting = client.referrals_obtained / held if held else None
+            yield client
 
 
 def ranked_clients(coach, clients: QuerySet | None = None) -> QuerySet:
