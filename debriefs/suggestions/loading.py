@@ -363,7 +363,9 @@ def _keep_in_touch_rows(owner: int, today: datetime.date, notice_until: datetime
         warm = warm.filter(contact_id=contact)
     return warm.filter(
         pk=Subquery(latest.values("pk")[:1]), debrief__impression="positive",
-        debrief__is_draft=False,
+        # The debrief's owner is the meeting's: said, so that PostgreSQL reads the owner's
+        # debriefs (their index), never every user's with a good impression.
+        debrief__is_draft=False, debrief__owner=owner,
     ).annotate(
         last_note_on=Subquery(last_note, output_field=DateField()),
     ).annotate(
