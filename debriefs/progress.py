@@ -19,6 +19,7 @@ import collections
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -42,6 +43,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from config.compiled import compiled_rows
 from contacts.models import Contact, ContactTally
 
 from .coaching import learnt_privately
@@ -75,18 +77,56 @@ def week_starts(today: datetime.date, weeks: int) -> list[datetime.date]:
 
 
 class WeekBucket(Func):
-    """`WIDTH_BUCKET(moment, bounds)`: 0 before the first bound, n from the nth bound up to
-    the next (the last bucket has no end)."""
+    """`WIDTH_BUCKET(moment, the local midnights of the Mondays from `first` to `last`)`:
+    0 before the first Monday, n in the nth week (the last has no end). The Mondays'
+    midnights are computed once in SQL, in the current time zone."""
 
     output_field = IntegerField()
 
-    def __init__(self, expression, bounds: list[datetime.datetime]):
-        super().__init__(expression)
-        self.bounds = bounds
+    def __init__(self, expression, first, last):
+        super().__init__(expression, first, last)
 
     def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"WIDTH_BUCKET({sql}, %s::timestamptz[])", (*params, self.bounds)
+        (sql, params), (first, first_params), (last, last_params) = (
+            compiler.compile(expression) for expression in self.source_expressions)
+        return (f"WIDTH_BUCKET({sql}, ARRAY(SELECT monday AT TIME ZONE %s FROM "
+                f"generate_series(({first})::timestamp, ({last})::timestamp, "
+                "interval '1 week') AS monday))",
+                (*params, timezone.get_current_timezone_name(), *first_params, *last_params))
+
+
+def _added_by_week(owner: int, window_start: datetime.datetime, first: datetime.date,
+                   last: datetime.date):
+    """The people added since `window_start`, by the week they joined the network (a
+    referral joins on the day of the meeting where the name was given, which may be
+    before the window: bucket 0) and tier (5 and beyond together): read from the (owner,
+    created_at) index alone, with the meeting looked up for the referrals only."""
+    named_at = Meeting.objects.filter(pk=OuterRef("referred_in_id")).values("starts_at")
+    return (
+        Contact.objects.for_user(get_user_model()(pk=owner)).filter(created_at__gte=window_start)
+        .annotate(bucket=WeekBucket(Case(
+            When(referred_in__isnull=True, then=F("created_at")),
+            default=Least("created_at", Coalesce(Subquery(named_at), "created_at")),
+        ), Value(first), Value(last)), tier_shown=Least("tier", Value(TIERS)))
+        .order_by().values("bucket", "tier_shown").annotate(n=Count("*"))
+    )
+
+
+def _last_meetings_of_weeks(owner: int, window_start: datetime.datetime,
+                            end: datetime.datetime):
+    """Meetings held per week, and the last few of each week: only they can be among the
+    last five meetings at the end of a week (a meeting followed by five more in its week
+    never is), so the rolling rate is read from at most `ROLLING_MEETINGS` a week."""
+    held = Meeting.objects.for_user(get_user_model()(pk=owner)).held().filter(
+        starts_at__lte=end, starts_at__gte=window_start)
+    week = TruncWeek("starts_at")
+    return held.annotate(
+        week=week,
+        meetings=Window(Count("pk"), partition_by=[week]),
+        from_last=Window(RowNumber(), partition_by=[week],
+                         order_by=[F("starts_at").desc(), F("pk").desc()]),
+    ).filter(from_last__lte=ROLLING_MEETINGS).order_by("starts_at", "pk").values(
+        "pk", "week", "meetings")
 
 
 def tier_totals_of(user) -> dict[int, int]:
@@ -109,25 +149,15 @@ def weekly_progress(user, today: datetime.date | None = None, weeks: int = WEEKS
     starts = week_starts(today, weeks)
     series = {start: Week(start) for start in starts}
 
-    # Each week's first moment (local midnight on Monday), as the buckets of the query.
-    bounds = [timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
-              for start in starts]
-    window_start = bounds[0]
-    # The people added in the window, by the week they joined the network (a referral
-    # joins on the day of the meeting where the name was given, which may be before the
-    # window: bucket 0) and tier: read from the (owner, created_at) index alone, with the
-    # meeting looked up for the referrals only. Those added before the window are the
-    # tier's total (the counts the triggers keep) less these.
-    named_at = Meeting.objects.filter(pk=OuterRef("referred_in_id")).values("starts_at")
-    added = (
-        Contact.objects.for_user(user).filter(created_at__gte=window_start)
-        .annotate(bucket=WeekBucket(Case(
-            When(referred_in__isnull=True, then=F("created_at")),
-            default=Least("created_at", Coalesce(Subquery(named_at), "created_at")),
-        ), bounds), tier_shown=Least("tier", Value(TIERS)))
-        .order_by().values("bucket", "tier_shown").annotate(n=Count("*"))
-        .values_list("bucket", "tier_shown", "n")
-    )
+    # The first week's first moment (local midnight on Monday). The queries are compiled
+    # once per process (config/compiled.py): these are the values they take.
+    window_start = timezone.make_aware(datetime.datetime.combine(starts[0], datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(today, datetime.time.max))
+    inputs = {"owner": user.pk, "window_start": window_start, "end": end,
+              "first": starts[0], "last": starts[-1]}
+    # Those added before the window are the tier's total (the counts the triggers keep)
+    # less those added since.
+    added = compiled_rows(_added_by_week, **inputs)
     per_week = {start: [0] * TIERS for start in starts}
     running = [0] * TIERS
     if tier_totals is None:
@@ -135,7 +165,7 @@ def weekly_progress(user, today: datetime.date | None = None, weeks: int = WEEKS
     for tier, count in tier_totals.items():
         if tier >= 1:
             running[min(tier, TIERS) - 1] += count
-    for bucket, tier, count in added:
+    for bucket, tier, count in ((r["bucket"], r["tier_shown"], r["n"]) for r in added):
         if bucket and tier >= 1:  # bucket n is the nth week
             per_week[starts[bucket - 1]][tier - 1] += count
             running[tier - 1] -= count
@@ -144,21 +174,8 @@ def weekly_progress(user, today: datetime.date | None = None, weeks: int = WEEKS
         running = [a + b for a, b in zip(running, per_week[start], strict=True)]
         series[start].tiers = list(running)
 
-    end = timezone.make_aware(datetime.datetime.combine(today, datetime.time.max))
-    held = Meeting.objects.for_user(user).held().filter(starts_at__lte=end,
-                                                        starts_at__gte=window_start)
-    # Meetings per week, and the last few of each week: only they can be among the last
-    # five meetings at the end of a week (a meeting followed by five more in its week
-    # never is), so the rolling rate is read from at most `ROLLING_MEETINGS` a week.
-    week = TruncWeek("starts_at")
-    last_of_week = held.annotate(
-        week=week,
-        meetings=Window(Count("pk"), partition_by=[week]),
-        from_last=Window(RowNumber(), partition_by=[week],
-                         order_by=[F("starts_at").desc(), F("pk").desc()]),
-    ).filter(from_last__lte=ROLLING_MEETINGS).order_by("starts_at", "pk")
-    rows = [(pk, _day(week_start), meetings)
-            for pk, week_start, meetings in last_of_week.values_list("pk", "week", "meetings")]
+    rows = [(row["pk"], _day(row["week"]), row["meetings"])
+            for row in compiled_rows(_last_meetings_of_weeks, **inputs)]
     for _pk, week_start, meetings in rows:
         if week_start in series:
             series[week_start].meetings = meetings
