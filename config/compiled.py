@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
+from django.db.models.query import ModelIterable, get_related_populators
 from django.utils import timezone
 
 # The stand-ins, one per input of a build: values no real input has.
@@ -46,6 +47,12 @@ class Statement:
     params: tuple  # constants, and `_Input`s where the call's values go
     names: tuple[str, ...]  # the columns (`.values()` names)
     converters: tuple  # (position, [converter], expression), as Django applies them
+    # For a queryset of model instances, what Django's ModelIterable reads off the
+    # compiler: the selected columns, the models' layout, the annotations' columns.
+    select: tuple = ()
+    klass_info: dict | None = None
+    annotation_col_map: dict | None = None
+    fetch_mode: Any = None
 
 
 _statements: dict[Hashable, Statement] = {}
@@ -94,7 +101,14 @@ def _compile(build: Callable, shape: dict, inputs: dict[str, Any], using: str,
     fields = [s[0] for s in compiler.select[0:compiler.col_count]]
     converters = tuple((position, convs, expression) for position, (convs, expression)
                        in compiler.get_converters(fields).items())
-    return Statement(sql, slots, names, converters)
+    if queryset._iterable_class is not ModelIterable:
+        return Statement(sql, slots, names, converters)
+    if (queryset._known_related_objects or queryset._prefetch_related_lookups
+            or queryset._fetch_mode.track_peers):
+        raise ValueError(f"{build.__qualname__}: a related manager's queryset, or one with "
+                         "prefetches or fetching peers, is not compiled")
+    return Statement(sql, slots, (), converters, tuple(compiler.select), compiler.klass_info,
+                     compiler.annotation_col_map, queryset._fetch_mode)
 
 
 def statement(build: Callable, shape: dict | None = None, using: str = "default",
@@ -120,23 +134,60 @@ def params_of(found: Statement, **inputs) -> list:
     return [inputs[slot.name] if isinstance(slot, _Input) else slot for slot in found.params]
 
 
+def _fetch(found: Statement, using: str, inputs: dict) -> list[list]:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(found.sql, params_of(found, **inputs))
+        rows = cursor.fetchall()
+    rows = [list(row) for row in rows] if found.converters else rows
+    for row, (position, convs, expression) in itertools.product(rows, found.converters):
+        value = row[position]
+        for convert in convs:
+            value = convert(value, expression, connection)
+        row[position] = value
+    return rows
+
+
 def compiled_rows(build: Callable, shape: dict | None = None, using: str = "default",
                   limit: int | None = None, **inputs) -> list[dict]:
     """The rows (dicts, as `.values()` gives them) of the `.values()` queryset that
     `build(**shape, **inputs)` returns, its first `limit`; see `statement`."""
     found = statement(build, shape, using, limit=limit, **inputs)
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute(found.sql, params_of(found, **inputs))
-        rows = cursor.fetchall()
-    if found.converters:
-        rows = [list(row) for row in rows]
-        for row, (position, convs, expression) in itertools.product(rows, found.converters):
-            value = row[position]
-            for convert in convs:
-                value = convert(value, expression, connection)
-            row[position] = value
-    return [dict(zip(found.names, row, strict=True)) for row in rows]
+    if found.klass_info is not None:
+        raise TypeError(f"{build.__qualname__} builds model instances: compiled_objects()")
+    return [dict(zip(found.names, row, strict=True)) for row in _fetch(found, using, inputs)]
+
+
+def compiled_objects(build: Callable, shape: dict | None = None, using: str = "default",
+                     limit: int | None = None, **inputs) -> list:
+    """The model instances (with their `select_related` objects and annotations) of the
+    queryset that `build(**shape, **inputs)` returns, its first `limit`, as Django's
+    ModelIterable makes them; see `statement`."""
+    found = statement(build, shape, using, limit=limit, **inputs)
+    if found.klass_info is None:
+        raise TypeError(f"{build.__qualname__} builds rows: compiled_rows()")
+    klass_info, select = found.klass_info, found.select
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [column[0].target.attname for column in select[start:end]]
+    model = klass_info["model"]
+    populators = get_related_populators(klass_info, list(select), using, found.fetch_mode)
+    objects = []
+    for row in _fetch(found, using, inputs):
+        obj = model.from_db(using, init_list, row[start:end], fetch_mode=found.fetch_mode)
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in (found.annotation_col_map or {}).items():
+            setattr(obj, name, row[position])
+        objects.append(obj)
+    return objects
+
+
+def as_user(pk: int):
+    """The user `pk` stands for, to scope a build's querysets through `for_user` (the
+    build's input is the id: an int, which a stand-in can take the place of)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()(pk=pk)
 
 
 def _only_ids(queryset):

@@ -26,8 +26,8 @@ class MeetingQuerySet(models.QuerySet):
     def held(self):
         return self.filter(status=Meeting.Status.HELD)
 
-    def upcoming(self):
-        return self.planned().filter(starts_at__gte=timezone.now())
+    def upcoming(self, now=None):
+        return self.planned().filter(starts_at__gte=now or timezone.now())
 
     def without_debrief(self):
         """Held meetings with no debrief, or only a draft of one."""
@@ -511,12 +511,12 @@ class FollowUpQuerySet(models.QuerySet):
     def due_today(self, today=None):
         return self.open().filter(due_on=today or timezone.localdate())
 
-    def due_soon(self, today=None, days: int = 7):
+    def due_soon(self, today=None, days: int = 7, until=None):
         """Open follow-ups due after today and within `days` days (the home page's
-        "In the next 7 days": tomorrow up to and including today + 7)."""
+        "In the next 7 days": tomorrow up to and including today + 7), or up to `until`."""
         today = today or timezone.localdate()
         return self.open().filter(
-            due_on__gt=today, due_on__lte=today + datetime.timedelta(days=days)
+            due_on__gt=today, due_on__lte=until or today + datetime.timedelta(days=days)
         )
 
 

@@ -19,7 +19,6 @@ import collections
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -43,7 +42,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from config.compiled import compiled_rows
+from config.compiled import as_user, compiled_rows
 from contacts.models import Contact, ContactTally
 
 from .coaching import learnt_privately
@@ -103,7 +102,7 @@ def _added_by_week(owner: int, window_start: datetime.datetime, first: datetime.
     created_at) index alone, with the meeting looked up for the referrals only."""
     named_at = Meeting.objects.filter(pk=OuterRef("referred_in_id")).values("starts_at")
     return (
-        Contact.objects.for_user(get_user_model()(pk=owner)).filter(created_at__gte=window_start)
+        Contact.objects.for_user(as_user(owner)).filter(created_at__gte=window_start)
         .annotate(bucket=WeekBucket(Case(
             When(referred_in__isnull=True, then=F("created_at")),
             default=Least("created_at", Coalesce(Subquery(named_at), "created_at")),
@@ -117,7 +116,7 @@ def _last_meetings_of_weeks(owner: int, window_start: datetime.datetime,
     """Meetings held per week, and the last few of each week: only they can be among the
     last five meetings at the end of a week (a meeting followed by five more in its week
     never is), so the rolling rate is read from at most `ROLLING_MEETINGS` a week."""
-    held = Meeting.objects.for_user(get_user_model()(pk=owner)).held().filter(
+    held = Meeting.objects.for_user(as_user(owner)).held().filter(
         starts_at__lte=end, starts_at__gte=window_start)
     week = TruncWeek("starts_at")
     return held.annotate(

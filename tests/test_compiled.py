@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
-from config.compiled import compiled_counts, compiled_rows
+from config.compiled import compiled_counts, compiled_objects, compiled_rows
 from contacts.models import Contact
 from tests.factories import ContactFactory
 
@@ -27,6 +28,11 @@ def contacts_added_the_day_before(owner: int, day: datetime.date):
 
 def contacts_sorted(owner: int, flag: bool):
     return Contact.objects.for_user(User(pk=owner)).filter(name__isnull=flag).values("name")
+
+
+def referrals_with_referrer(owner: int):
+    return (Contact.objects.for_user(User(pk=owner)).filter(referred_by__isnull=False)
+            .select_related("referred_by").annotate(referred=Count("referrals")).order_by("pk"))
 
 
 A_WHILE_AGO = timezone.now() - datetime.timedelta(days=1)
@@ -97,3 +103,27 @@ def test_counts_are_taken_for_each_build_up_to_the_cap(networks):
                                                                        {"tier": 2})},
                              cap=1, owner=alice.pk, since=A_WHILE_AGO)
     assert counts == {"all": 1, "tier 2": 1}
+
+
+def test_model_instances_come_with_their_related_objects_and_annotations(
+    networks, django_assert_num_queries
+):
+    alice, _charlie = networks
+    with django_assert_num_queries(1):
+        [omar] = compiled_objects(referrals_with_referrer, owner=alice.pk)
+        assert (omar.name, omar.referred_by.name, omar.referred) == (
+            "Omar Haddad", "Sarah Chen", 0)
+
+
+def test_model_instances_are_those_the_queryset_gives(networks):
+    alice, _charlie = networks
+    [compiled] = compiled_objects(referrals_with_referrer, owner=alice.pk)
+    [loaded] = referrals_with_referrer(alice.pk)
+    assert {f.attname: getattr(compiled, f.attname) for f in Contact._meta.concrete_fields} == {
+        f.attname: getattr(loaded, f.attname) for f in Contact._meta.concrete_fields}
+
+
+def test_rows_of_a_model_queryset_are_refused(networks):
+    alice, _charlie = networks
+    with pytest.raises(TypeError, match="compiled_objects"):
+        compiled_rows(referrals_with_referrer, owner=alice.pk)

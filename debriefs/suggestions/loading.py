@@ -10,7 +10,6 @@ import datetime
 import functools
 import operator
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Case,
@@ -29,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Lower, TruncDate
 from django.utils import timezone
 
-from config.compiled import compiled_counts, compiled_rows
+from config.compiled import as_user, compiled_counts, compiled_rows
 from contacts.models import Contact
 from contacts.outreach import (
     NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS,
@@ -203,17 +202,12 @@ def _written_by(today: datetime.date, business_days: int) -> datetime.datetime:
 STEP_COUNT_CAP = 100
 
 
-def _owner(owner: int):
-    """The user `owner` stands for, to scope a build's querysets through `for_user`."""
-    return get_user_model()(pk=owner)
-
-
 def _dismissed_steps(owner: int):
-    return DismissedSuggestion.objects.for_user(_owner(owner)).filter(debrief__isnull=True)
+    return DismissedSuggestion.objects.for_user(as_user(owner)).filter(debrief__isnull=True)
 
 
 def _network(owner: int, contact: int | None):
-    contacts = Contact.objects.for_user(_owner(owner))
+    contacts = Contact.objects.for_user(as_user(owner))
     return contacts if contact is None else contacts.filter(pk=contact)
 
 
@@ -225,7 +219,7 @@ def _network(owner: int, contact: int | None):
 def _awaiting_debrief_rows(owner: int, now: datetime.datetime):
     dismissed = _dismissed_steps(owner)
     return (
-        Meeting.objects.for_user(_owner(owner)).awaiting_debrief(now)
+        Meeting.objects.for_user(as_user(owner)).awaiting_debrief(now)
         .filter(~Exists(dismissed.filter(code="write-debrief", contact__isnull=True)))
         .order_by(TruncDate("starts_at"), "-starts_at", "-pk")
         .values("id", "contact__name", "starts_at", "own_debrief__version")
@@ -235,7 +229,7 @@ def _awaiting_debrief_rows(owner: int, now: datetime.datetime):
 def _waiting_for_reply_rows(owner: int, second_person_before: datetime.datetime,
                             last_follow_up_before: datetime.datetime, contact: int | None = None):
     code = "follow-up-no-reply"
-    follow_ups = FollowUp.objects.for_user(_owner(owner))
+    follow_ups = FollowUp.objects.for_user(as_user(owner))
     return _network(owner, contact).filter(
         status=Contact.Status.REACHED_OUT, status_changed_at__lt=second_person_before,
     ).annotate(
@@ -260,7 +254,7 @@ def _referrals_to_write_to(owner: int, today: datetime.date, contact: int | None
     return _network(owner, contact).filter(
         status=Contact.Status.TO_CONTACT, referred_by__isnull=False,
     ).filter(
-        ~Exists(FollowUp.objects.for_user(_owner(owner))
+        ~Exists(FollowUp.objects.for_user(as_user(owner))
                 .filter(suggestion_code=code, contact=OuterRef("pk"))),
         ~Exists(_dismissed_steps(owner).filter(code=code, contact=OuterRef("pk"))),
     ).annotate(
@@ -319,11 +313,11 @@ def _referral_rows_from(owner: int, today: datetime.date, write_before: datetime
 def _met_with_referrals(owner: int, contact: int | None = None):
     code = "thank-referrer"
     referrer, meeting = OuterRef("contact__referred_by_id"), OuterRef("pk")
-    met = Meeting.objects.for_user(_owner(owner)).held().filter(contact__referred_by__isnull=False)
+    met = Meeting.objects.for_user(as_user(owner)).held().filter(contact__referred_by__isnull=False)
     if contact is not None:
         met = met.filter(contact__referred_by_id=contact)
     return met.filter(
-        ~Exists(FollowUp.objects.for_user(_owner(owner))
+        ~Exists(FollowUp.objects.for_user(as_user(owner))
                 .filter(suggestion_code=code, contact=referrer, meeting=meeting)),
         ~Exists(_dismissed_steps(owner).filter(code=code, contact=referrer, meeting=meeting)),
     )
@@ -352,8 +346,8 @@ def _keep_in_touch_rows(owner: int, today: datetime.date, notice_until: datetime
     """The latest held meeting with each person, when its debrief left a good impression,
     due a month after it or after the last note sent since."""
     code = "keep-in-touch"
-    meetings = Meeting.objects.for_user(_owner(owner))
-    follow_ups = FollowUp.objects.for_user(_owner(owner))
+    meetings = Meeting.objects.for_user(as_user(owner))
+    follow_ups = FollowUp.objects.for_user(as_user(owner))
     latest = meetings.held().filter(contact=OuterRef("contact")).order_by("-starts_at")
     last_note = follow_ups.filter(
         suggestion_code=code, contact=OuterRef("contact"), done_at__isnull=False,

@@ -1,5 +1,7 @@
 """The client's home page: what is due, what the network needs next."""
 
+import datetime
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.permissions import client_required
+from config.compiled import as_user, compiled_counts, compiled_objects
 from contacts.models import ContactTally
 
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting
@@ -21,7 +24,6 @@ from ..progress import (
     weekly_progress,
 )
 from ..suggestions import FOLLOW_UP, network_facts, network_suggestions_for, suggest_for_network
-from ..suggestions.loading import count_each
 from .common import (
     SUGGESTIONS_MORE,
     SUGGESTIONS_SHOWN,
@@ -39,19 +41,56 @@ class FirstFollowUps(list):
     more: int = 0
 
 
-def _due_now(follow_ups, today) -> dict[str, FirstFollowUps]:
+# The home page's lists, one build each: compiled once per process (config/compiled.py)
+# and run with each request's values, so they take their inputs as arguments.
+
+
+def _follow_up_group(owner: int, today: datetime.date, soon_until: datetime.date, *,
+                     group: str):
+    follow_ups = FollowUp.objects.for_user(as_user(owner)).select_related("contact", "meeting")
+    if group == "overdue":
+        return follow_ups.overdue(today)
+    if group == "due_today":
+        return follow_ups.due_today(today)
+    return follow_ups.due_soon(today, until=soon_until)
+
+
+def _first_follow_ups(owner: int, today: datetime.date, soon_until: datetime.date, *,
+                      group: str):
+    return picked_first(_follow_up_group(owner, today, soon_until, group=group),
+                        slice(FOLLOW_UPS_SHOWN))
+
+
+def _upcoming(owner: int, now: datetime.datetime):
+    return picked_first(Meeting.objects.for_user(as_user(owner)).upcoming(now)
+                        .select_related("contact").order_by("starts_at", "pk"), slice(5))
+
+
+def _awaiting_debrief(owner: int, now: datetime.datetime):
+    return picked_first(Meeting.objects.for_user(as_user(owner)).awaiting_debrief(now)
+                        .select_related("contact", "debrief").order_by("-starts_at", "-pk"),
+                        slice(5))
+
+
+def _recent_debriefs(owner: int):
+    return picked_first(Debrief.objects.for_user(as_user(owner)).filter(is_draft=False)
+                        .select_related("meeting__contact").order_by("-meeting__starts_at", "-pk"),
+                        slice(5))
+
+
+FOLLOW_UP_GROUPS = ("overdue", "due_today", "due_soon")
+
+
+def _due_now(inputs: dict) -> dict[str, FirstFollowUps]:
     """The first `FOLLOW_UPS_SHOWN` of each group, and, when one is full, how many more
     (one lean COUNT for the three)."""
-    groups = {
-        "overdue": follow_ups.overdue(today),
-        "due_today": follow_ups.due_today(today),
-        "due_soon": follow_ups.due_soon(today),
-    }
-    shown = {name: FirstFollowUps(picked_first(group, slice(FOLLOW_UPS_SHOWN)))
-             for name, group in groups.items()}
+    shown = {group: FirstFollowUps(compiled_objects(_first_follow_ups, {"group": group},
+                                                    **inputs))
+             for group in FOLLOW_UP_GROUPS}
     if any(len(rows) == FOLLOW_UPS_SHOWN for rows in shown.values()):
-        for name, count in count_each(groups).items():
-            shown[name].more = count - len(shown[name])
+        groups = {group: (_follow_up_group, {"group": group}) for group in FOLLOW_UP_GROUPS}
+        for group, count in compiled_counts(groups, **inputs).items():
+            shown[group].more = count - len(shown[group])
     return shown
 
 
@@ -76,7 +115,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_coach:
         return redirect("coach:home")
     user, today = request.user, timezone.localdate()
-    follow_ups = FollowUp.objects.for_user(user).select_related("contact", "meeting")
+    inputs = {"owner": user.pk, "today": today, "now": timezone.now(),
+              "soon_until": today + datetime.timedelta(days=7)}
     network, tiers = _network_figures(user)
     # Only the steps shown are built; the count covers them all.
     facts = network_facts(user, today, limit=SUGGESTIONS_SHOWN + SUGGESTIONS_MORE)
@@ -89,19 +129,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "network_chart": network_chart(weeks),
         "activity_chart": activity_chart(weeks),
         "rolling_meetings": ROLLING_MEETINGS,
-        **_due_now(follow_ups, today),
-        "upcoming": list(picked_first(
-            Meeting.objects.for_user(user).upcoming().select_related("contact")
-            .order_by("starts_at", "pk"), slice(5)
-        )),
-        "awaiting_debrief": list(picked_first(
-            Meeting.objects.for_user(user).awaiting_debrief().select_related("contact", "debrief")
-            .order_by("-starts_at", "-pk"), slice(5)
-        )),
-        "recent_debriefs": list(picked_first(
-            Debrief.objects.for_user(user).filter(is_draft=False)
-            .select_related("meeting__contact").order_by("-meeting__starts_at", "-pk"), slice(5)
-        )),
+        **_due_now(inputs),
+        "upcoming": compiled_objects(_upcoming, **inputs),
+        "awaiting_debrief": compiled_objects(_awaiting_debrief, **inputs),
+        "recent_debriefs": compiled_objects(_recent_debriefs, **inputs),
         "network": network,
         "suggestions": suggestions[:SUGGESTIONS_SHOWN],
         "more_suggestions": suggestions[SUGGESTIONS_SHOWN:SUGGESTIONS_SHOWN + SUGGESTIONS_MORE],
