@@ -26,6 +26,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models.query import ModelIterable, get_related_populators
 from django.utils import timezone
@@ -34,11 +35,14 @@ from django.utils import timezone
 _STANDIN_INT = -(10**15)
 _STANDIN_MOMENT = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
 _STANDIN_DAY = datetime.date(1901, 1, 1)
+_STANDIN_TEXT = "\x00stand-in "
+_LIST_SPACING = 10**6  # a list's stand-ins: far from the others, up to a million items
 
 
 @dataclass(frozen=True)
 class _Input:
     name: str
+    item: int | None = None  # of a list input, the item's position
 
 
 @dataclass(frozen=True)
@@ -62,18 +66,26 @@ def _standin(name: str, value: Any, n: int):
     kind = type(value)
     if kind is int:
         return _STANDIN_INT - n
+    if kind is str:
+        return f"{_STANDIN_TEXT}{n}\x00"
     if kind is datetime.datetime and value.tzinfo is not None:
         return _STANDIN_MOMENT + datetime.timedelta(microseconds=n + 1)
     if kind is datetime.date:
         return _STANDIN_DAY + datetime.timedelta(days=n)
-    raise TypeError(f"Input {name!r}: an int, an aware datetime or a date, not {kind.__name__}"
-                    " (anything else belongs in the shape)")
+    if kind in (list, tuple) and all(type(item) is int for item in value):
+        # One stand-in per item (`pk__in=[...]` takes each as a parameter): the list's
+        # length is part of the statement's key.
+        return [_STANDIN_INT - _LIST_SPACING * (n + 1) - i for i in range(len(value))]
+    raise TypeError(f"Input {name!r}: an int, a text, an aware datetime, a date or a list "
+                    f"of ints, not {kind.__name__} (anything else belongs in the shape)")
 
 
 def _looks_derived(value) -> bool:
     """A constant computed from a stand-in (an input the build did arithmetic on)."""
     if type(value) is int:
-        return value <= _STANDIN_INT + 10**6 and value >= _STANDIN_INT - 10**6
+        return abs(value - _STANDIN_INT) < 10**9
+    if type(value) is str:
+        return _STANDIN_TEXT in value
     if isinstance(value, datetime.date):
         return value.year < 1902
     return False
@@ -89,8 +101,16 @@ def _compile(build: Callable, shape: dict, inputs: dict[str, Any], using: str,
         queryset = queryset[:limit]
     query = queryset.query
     compiler = query.get_compiler(using)
-    sql, params = compiler.as_sql()
-    by_value = {(type(v), v): _Input(name) for name, v in standins.items()}
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # e.g. `pk__in=[]`: no rows, whatever the values
+        return Statement("", (), (), ())
+    by_value = {}
+    for name, standin in standins.items():
+        if type(standin) is list:
+            by_value.update({(int, item): _Input(name, i) for i, item in enumerate(standin)})
+        else:
+            by_value[(type(standin), standin)] = _Input(name)
     slots = tuple(by_value.get((type(param), param), param) for param in params)
     derived = [slot for slot in slots if not isinstance(slot, _Input) and _looks_derived(slot)]
     if derived:
@@ -122,7 +142,9 @@ def statement(build: Callable, shape: dict | None = None, using: str = "default"
     accepted = inspect.signature(build).parameters
     inputs = {name: value for name, value in inputs.items() if name in accepted}
     key = (build.__module__, build.__qualname__, tuple(sorted(shape.items())), using,
-           tuple(sorted(inputs)), finish and (finish.__module__, finish.__qualname__),
+           tuple(sorted((name, len(value) if type(value) in (list, tuple) else None)
+                        for name, value in inputs.items())),
+           finish and (finish.__module__, finish.__qualname__),
            limit, timezone.get_current_timezone_name())
     found = _statements.get(key)
     if found is None:
@@ -131,10 +153,16 @@ def statement(build: Callable, shape: dict | None = None, using: str = "default"
 
 
 def params_of(found: Statement, **inputs) -> list:
-    return [inputs[slot.name] if isinstance(slot, _Input) else slot for slot in found.params]
+    return [
+        (inputs[slot.name] if slot.item is None else inputs[slot.name][slot.item])
+        if isinstance(slot, _Input) else slot
+        for slot in found.params
+    ]
 
 
 def _fetch(found: Statement, using: str, inputs: dict) -> list[list]:
+    if not found.sql:
+        return []
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute(found.sql, params_of(found, **inputs))
@@ -153,7 +181,7 @@ def compiled_rows(build: Callable, shape: dict | None = None, using: str = "defa
     """The rows (dicts, as `.values()` gives them) of the `.values()` queryset that
     `build(**shape, **inputs)` returns, its first `limit`; see `statement`."""
     found = statement(build, shape, using, limit=limit, **inputs)
-    if found.klass_info is not None:
+    if found.klass_info is not None and found.sql:
         raise TypeError(f"{build.__qualname__} builds model instances: compiled_objects()")
     return [dict(zip(found.names, row, strict=True)) for row in _fetch(found, using, inputs)]
 
@@ -164,6 +192,8 @@ def compiled_objects(build: Callable, shape: dict | None = None, using: str = "d
     queryset that `build(**shape, **inputs)` returns, its first `limit`, as Django's
     ModelIterable makes them; see `statement`."""
     found = statement(build, shape, using, limit=limit, **inputs)
+    if not found.sql:
+        return []
     if found.klass_info is None:
         raise TypeError(f"{build.__qualname__} builds rows: compiled_rows()")
     klass_info, select = found.klass_info, found.select
@@ -203,6 +233,9 @@ def compiled_counts(builds: dict[str, tuple[Callable, dict | None]], cap: int | 
     parts, params = [], []
     for build, shape in builds.values():
         found = statement(build, shape, using, finish=_only_ids, **inputs)
+        if not found.sql:
+            parts.append("0")
+            continue
         parts.append(f"(SELECT COUNT(*) FROM ({found.sql}{limit}) AS counted)")
         params += params_of(found, **inputs)
     with connections[using].cursor() as cursor:

@@ -127,3 +127,32 @@ def test_rows_of_a_model_queryset_are_refused(networks):
     alice, _charlie = networks
     with pytest.raises(TypeError, match="compiled_objects"):
         compiled_rows(referrals_with_referrer, owner=alice.pk)
+
+
+def contacts_among(owner: int, ids: list[int]):
+    return Contact.objects.for_user(User(pk=owner)).filter(pk__in=ids).order_by("name").values(
+        "name")
+
+
+def contacts_named(owner: int, name: str):
+    return Contact.objects.for_user(User(pk=owner)).filter(name=name).values("pk")
+
+
+def test_a_list_of_ids_takes_each_call_s_ids(networks):
+    alice, charlie = networks
+    ids = list(Contact.objects.values_list("pk", flat=True).order_by("pk"))
+    compiled_rows(contacts_among, owner=alice.pk, ids=ids[:2])
+    rows = compiled_rows(contacts_among, owner=charlie.pk, ids=ids[1:])
+    assert rows == [{"name": "Rosa Delgado"}]
+
+
+def test_an_empty_list_gives_no_rows(networks):
+    alice, _charlie = networks
+    assert compiled_rows(contacts_among, owner=alice.pk, ids=[]) == []
+
+
+def test_a_text_input_takes_each_call_s_text(networks):
+    alice, _charlie = networks
+    compiled_rows(contacts_named, owner=alice.pk, name="Sarah Chen")
+    rows = compiled_rows(contacts_named, owner=alice.pk, name="Omar Haddad")
+    assert rows == [{"pk": Contact.objects.get(name="Omar Haddad").pk}]
