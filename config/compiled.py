@@ -121,7 +121,7 @@ def _compile(build: Callable, shape: dict, inputs: dict[str, Any], using: str,
     fields = [s[0] for s in compiler.select[0:compiler.col_count]]
     converters = tuple((position, convs, expression) for position, (convs, expression)
                        in compiler.get_converters(fields).items())
-    if queryset._iterable_class is not ModelIterable:
+    if not issubclass(queryset._iterable_class, ModelIterable):
         return Statement(sql, slots, names, converters)
     if (queryset._known_related_objects or queryset._prefetch_related_lookups
             or queryset._fetch_mode.track_peers):
@@ -212,12 +212,13 @@ def compiled_objects(build: Callable, shape: dict | None = None, using: str = "d
     return objects
 
 
-def as_user(pk: int):
-    """The user `pk` stands for, to scope a build's querysets through `for_user` (the
-    build's input is the id: an int, which a stand-in can take the place of)."""
+def as_user(pk: int, **fields):
+    """The user `pk` stands for, to scope a build's querysets through `for_user` or
+    `shared_with_coach` (the build's input is the id: an int, which a stand-in can take
+    the place of); `fields` such as the role are the build's to say."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model()(pk=pk)
+    return get_user_model()(pk=pk, **fields)
 
 
 def _only_ids(queryset):

@@ -57,7 +57,8 @@ def contacts_visible_to_coach(client) -> QuerySet:
     return Contact.objects.for_user(client).exclude(pk__in=learnt_privately())
 
 
-def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
+def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = None,
+                          month_ago: datetime.datetime | None = None) -> QuerySet:
     """Each client with the figures their coach sees, one correlated subquery each: for
     the clients a page shows (`ranked_clients` orders the whole list).
 
@@ -65,6 +66,7 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
     the meetings whose debrief is private and everyone learnt through them.
     """
     now = now or timezone.now()
+    month_ago = month_ago or now - datetime.timedelta(days=30)
 
     def total(queryset, expression):
         grouped = queryset.order_by().values("owner").annotate(total=expression)
@@ -96,7 +98,7 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
         .order_by("-tier").values("tier")[:1]
     )
     figures = clients.annotate(
-        meetings_last_30_days=held_count(gte=now - datetime.timedelta(days=30), lte=now),
+        meetings_last_30_days=held_count(gte=month_ago, lte=now),
         meetings_held=held_count(),
         referrals_obtained=total(referrals, Sum("named")),
         highest_tier=Coalesce(Subquery(highest_tier), 0),
@@ -109,14 +111,18 @@ def with_coaching_figures(clients: QuerySet, now: datetime.datetime | None = Non
     return figures
 
 
+def set_referral_rate(client) -> None:
+    """`referrals_per_meeting` from the figures read (None without a meeting held)."""
+    held = client.meetings_held
+    client.referrals_per_meeting = client.referrals_obtained / held if held else None
+
+
 class _WithReferralRate(ModelIterable):
-    """Clients with `referrals_per_meeting`, from the figures read (None without a
-    meeting held)."""
+    """Clients with `referrals_per_meeting` (`set_referral_rate`)."""
 
     def __iter__(self):
         for client in super().__iter__():
-            held = client.meetings_held
-            client.referrals_per_meeting = client.referrals_obtained / held if held else None
+            set_referral_rate(client)
             yield client
 
 

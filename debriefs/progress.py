@@ -440,6 +440,23 @@ class Sparkline:
             and self.tier_before is not None
 
 
+def _shared_meetings_by_week(coach: int, clients: list[int], window_start: datetime.datetime,
+                             end: datetime.datetime):
+    """The shared debriefs of held meetings of the clients shown, per client and week
+    (NULL before the window), with the highest tier met. Scoped by the coach through the
+    clients shown (a primary-key lookup), not by a join of every debrief to the caseload."""
+    shared = Debrief.objects.filter(
+        owner__in=as_user(coach, role="coach").clients.filter(pk__in=clients).values("pk"),
+        is_private=False, is_draft=False, meeting__status=Meeting.Status.HELD,
+        meeting__starts_at__lte=end,
+    )
+    week = TruncWeek(Case(When(meeting__starts_at__gte=window_start,
+                               then=F("meeting__starts_at")),
+                          default=Value(None), output_field=DateTimeField()))
+    return (shared.annotate(week=week).order_by().values("owner_id", "week")
+            .annotate(meetings=Count("pk"), tier=Max("meeting__contact_tier")))
+
+
 def client_sparklines(coach, client_ids, today: datetime.date | None = None
                       ) -> dict[int, Sparkline]:
     """Per client: meetings held per week (shared debriefs only) and the highest tier met,
@@ -449,21 +466,14 @@ def client_sparklines(coach, client_ids, today: datetime.date | None = None
     starts = week_starts(today, SPARK_WEEKS)
     window_start = timezone.make_aware(datetime.datetime.combine(starts[0], datetime.time.min))
     end = timezone.make_aware(datetime.datetime.combine(today, datetime.time.max))
-    # Scoped by the coach through the clients shown (a primary-key lookup), not by a join
-    # of every debrief to the whole caseload.
-    shared = Debrief.objects.filter(
-        owner__in=coach.clients.filter(pk__in=list(client_ids)).values("pk"),
-        is_private=False, is_draft=False, meeting__status=Meeting.Status.HELD,
-        meeting__starts_at__lte=end,
-    ) if coach.is_authenticated and coach.is_coach else Debrief.objects.none()
     counts = {pk: dict.fromkeys(starts, 0) for pk in client_ids}
     tiers_now: dict[int, int] = {}
     before: dict[int, int] = {}
-    week = TruncWeek(Case(When(meeting__starts_at__gte=window_start,
-                               then=F("meeting__starts_at")),
-                          default=Value(None), output_field=DateTimeField()))
-    for row in (shared.annotate(week=week).order_by().values("owner_id", "week")
-                .annotate(meetings=Count("pk"), tier=Max("meeting__contact_tier"))):
+    rows = compiled_rows(
+        _shared_meetings_by_week, coach=coach.pk, clients=list(client_ids),
+        window_start=window_start, end=end,
+    ) if coach.is_authenticated and coach.is_coach else []
+    for row in rows:
         owner = row["owner_id"]
         if row["week"] is None:
             before[owner] = row["tier"]

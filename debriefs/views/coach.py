@@ -5,15 +5,20 @@ A coach reads but never writes client data. Every lookup starts from the coach:
 coach's client, a private debrief or a draft is a 404 here.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import one_line
+from accounts.models import User
 from accounts.permissions import coach_required
+from config.compiled import as_user, compiled_objects
 from contacts.views import tiers_board_context
 
 from ..coaching import (
@@ -21,6 +26,7 @@ from ..coaching import (
     contacts_visible_to_coach,
     queue_items,
     ranked_clients,
+    set_referral_rate,
     waiting_for_review,
     with_coaching_figures,
 )
@@ -55,17 +61,22 @@ def home(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(ranked_clients(coach, clients if query else None), CLIENTS_PER_PAGE)
     paginator.count = clients.count()  # counting needs no ranking
     page = paginator.get_page(request.GET.get("page"))
-    # The figures, for the clients shown only.
+    # The figures, for the clients shown only (compiled once per process).
     shown = list(page.object_list)
-    figures = with_coaching_figures(coach.clients.filter(pk__in=shown).order_by()).in_bulk()
+    now = timezone.now()
+    inputs = {"coach": coach.pk, "clients": shown, "now": now,
+              "month_ago": now - datetime.timedelta(days=30)}
+    figures = {client.pk: client for client in compiled_objects(_figures_of, **inputs)}
     page.object_list = [figures[pk] for pk in shown]
     sparklines = client_sparklines(coach, shown)
     for client in page.object_list:
+        set_referral_rate(client)
         client.sparkline = sparklines[client.pk]
 
     # The first few by the stored flag count; the flags themselves for those only.
     first = Debrief.objects.shared_with_coach(coach).first_in_review_queue(QUEUE_SHOWN + 1)
-    shown_debriefs = shared_debriefs(coach).with_flags().in_bulk(first)
+    shown_debriefs = {debrief.pk: debrief
+                      for debrief in compiled_objects(_queue_debriefs, coach=coach.pk, ids=first)}
     queue_page = [shown_debriefs[pk] for pk in first]
     queue_total = (
         len(queue_page) if len(queue_page) <= QUEUE_SHOWN else _queue_total(coach)
@@ -92,6 +103,20 @@ def home(request: HttpRequest) -> HttpResponse:
             "spark_weeks": SPARK_WEEKS,
         },
     )
+
+
+# The coach home's figures and queue rows, compiled once per process (config/compiled.py):
+# the builds take their inputs as arguments.
+
+
+def _figures_of(coach: int, clients: list[int], now: datetime.datetime,
+                month_ago: datetime.datetime):
+    return with_coaching_figures(
+        User.objects.filter(coach=coach, pk__in=clients).order_by(), now, month_ago)
+
+
+def _queue_debriefs(coach: int, ids: list[int]):
+    return shared_debriefs(as_user(coach, role=User.Role.COACH)).with_flags().filter(pk__in=ids)
 
 
 def _new_replies(coach) -> list[Debrief]:
