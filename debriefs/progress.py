@@ -19,6 +19,7 @@ import collections
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -42,7 +43,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from config.compiled import as_user, compiled_rows
+from config.compiled import as_user, compiled_objects, compiled_rows
 from contacts.models import Contact, ContactTally
 
 from .coaching import learnt_privately
@@ -446,7 +447,7 @@ def _shared_meetings_by_week(coach: int, clients: list[int], window_start: datet
     (NULL before the window), with the highest tier met. Scoped by the coach through the
     clients shown (a primary-key lookup), not by a join of every debrief to the caseload."""
     shared = Debrief.objects.filter(
-        owner__in=as_user(coach, role="coach").clients.filter(pk__in=clients).values("pk"),
+        owner__in=_clients_of(coach).filter(pk__in=clients).values("pk"),
         is_private=False, is_draft=False, meeting__status=Meeting.Status.HELD,
         meeting__starts_at__lte=end,
     )
@@ -506,21 +507,27 @@ def needs_attention(coach, today: datetime.date | None = None) -> list[Attention
 ATTENTION_BATCH = 100  # clients looked at per query, in order of name
 
 
-def clients_needing_attention(coach, today: datetime.date | None = None,
-                              limit: int | None = None) -> tuple[list[Attention], bool]:
-    """The first `limit` of the coach's clients who need a word, by name, each with why,
-    and whether more need one: no shared meeting in `QUIET_DAYS` days, no referral from
-    the last `LAST_MEETINGS` shared meetings, overdue follow-ups, or a hinted job left
-    undecided. Private debriefs, and everyone learnt through them, count for nothing.
+def _clients_of(coach: int):
+    """The coach's clients (`coach.clients`, without a related manager: a build's
+    querysets are compiled once per process)."""
+    return get_user_model().objects.filter(coach=coach)
 
-    Bounded by what is shown: the clients are taken by name, `ATTENTION_BATCH` at a time
-    (the next batch only when too few of this one need a word), each fact a correlated
-    subquery on the client's own rows, so a caseload where most need a word costs one query.
-    """
-    today = today or timezone.localdate()
-    now = timezone.now()
-    recently = now - datetime.timedelta(days=UNDECIDED_DAYS)
-    quiet_since = now - datetime.timedelta(days=QUIET_DAYS)
+
+def _clients_by_name(coach: int):
+    return (_clients_of(coach).order_by("first_name", "last_name", "pk")
+            .values("pk", "first_name", "last_name"))
+
+
+def _clients_by_name_after(coach: int, after_first: str, after_last: str, after_pk: int):
+    return _clients_by_name(coach).filter(
+        Q(first_name__gt=after_first)
+        | Q(first_name=after_first, last_name__gt=after_last)
+        | Q(first_name=after_first, last_name=after_last, pk__gt=after_pk))
+
+
+def _attention_facts(coach: int, clients: list[int], today: datetime.date,
+                     recently: datetime.datetime):
+    """The facts `clients_needing_attention` decides on, for the clients of a batch."""
     # Shared meetings read from the meetings' (owner, status, starts_at) index, newest
     # first, so "the last few" stop after a few rows however long a client's history.
     held_and_shared = dict(status=Meeting.Status.HELD, debrief__is_private=False,
@@ -536,7 +543,7 @@ def clients_needing_attention(coach, today: datetime.date | None = None,
         .exclude(meeting__debrief__is_private=True).exclude(contact__in=learnt_privately())
         .order_by().values("owner").annotate(n=Count("pk")).values("n")
     )
-    facts = coach.clients.annotate(
+    return _clients_of(coach).filter(pk__in=clients).annotate(
         last_met=Subquery(latest.values("starts_at")[:1]),
         has_last_meetings=Exists(latest[LAST_MEETINGS - 1:LAST_MEETINGS]),
         # Each of the last meetings probes the contacts' referred_in index (the planner
@@ -551,16 +558,39 @@ def clients_needing_attention(coach, today: datetime.date | None = None,
         undecided=Exists(latest.filter(debrief__job_hinted=True,
                                        debrief__wants_job__in=["", "unsure"],
                                        starts_at__gte=recently)),
-    )  # who needs a word is decided below: a SQL filter would run each subquery twice
-    by_name = coach.clients.order_by("first_name", "last_name", "pk")
+    ).order_by()  # who needs a word is decided in Python: a SQL filter would run each
+    # subquery twice
+
+
+def clients_needing_attention(coach, today: datetime.date | None = None,
+                              limit: int | None = None) -> tuple[list[Attention], bool]:
+    """The first `limit` of the coach's clients who need a word, by name, each with why,
+    and whether more need one: no shared meeting in `QUIET_DAYS` days, no referral from
+    the last `LAST_MEETINGS` shared meetings, overdue follow-ups, or a hinted job left
+    undecided. Private debriefs, and everyone learnt through them, count for nothing.
+
+    Bounded by what is shown: the clients are taken by name, `ATTENTION_BATCH` at a time
+    (the next batch only when too few of this one need a word), each fact a correlated
+    subquery on the client's own rows, so a caseload where most need a word costs one query.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    quiet_since = now - datetime.timedelta(days=QUIET_DAYS)
+    inputs = {"coach": coach.pk, "today": today,
+              "recently": now - datetime.timedelta(days=UNDECIDED_DAYS)}
     found: list[Attention] = []
-    batch = by_name
+    after = None  # the last client of the batch before, by name
     while limit is None or len(found) <= limit:
-        names = list(batch.values_list("pk", "first_name", "last_name")[:ATTENTION_BATCH])
+        if after is None:
+            names = compiled_rows(_clients_by_name, limit=ATTENTION_BATCH, **inputs)
+        else:
+            names = compiled_rows(_clients_by_name_after, limit=ATTENTION_BATCH, **inputs,
+                                  **after)
         if not names:
             break
-        rows = facts.order_by().in_bulk([pk for pk, *_ in names])
-        for client in (rows[pk] for pk, *_ in names if pk in rows):
+        rows = {client.pk: client for client in compiled_objects(
+            _attention_facts, clients=[row["pk"] for row in names], **inputs)}
+        for client in (rows[row["pk"]] for row in names if row["pk"] in rows):
             reasons = []
             if client.last_met is None or client.last_met < quiet_since:
                 reasons.append(f"No shared meeting in the last {QUIET_DAYS} days")
@@ -575,9 +605,8 @@ def clients_needing_attention(coach, today: datetime.date | None = None,
                 found.append(Attention(client, reasons))
         if len(names) < ATTENTION_BATCH:
             break
-        pk, first, last = names[-1]  # the next batch starts after this one, by name
-        batch = by_name.filter(Q(first_name__gt=first)
-                               | Q(first_name=first, last_name__gt=last)
-                               | Q(first_name=first, last_name=last, pk__gt=pk))
+        last = names[-1]  # the next batch starts after this one, by name
+        after = {"after_first": last["first_name"], "after_last": last["last_name"],
+                 "after_pk": last["pk"]}
     shown = found if limit is None else found[:limit]
     return shown, len(found) > len(shown)
