@@ -76,8 +76,11 @@ def _standin(name: str, value: Any, n: int):
         # One stand-in per item (`pk__in=[...]` takes each as a parameter): the list's
         # length is part of the statement's key.
         return [_STANDIN_INT - _LIST_SPACING * (n + 1) - i for i in range(len(value))]
+    if kind in (list, tuple) and all(type(item) is str for item in value):
+        return [f"{_STANDIN_TEXT}{n}.{i}\x00" for i in range(len(value))]
     raise TypeError(f"Input {name!r}: an int, a text, an aware datetime, a date or a list "
-                    f"of ints, not {kind.__name__} (anything else belongs in the shape)")
+                    f"of ints or of texts, not {kind.__name__} (anything else belongs in "
+                    "the shape)")
 
 
 def _looks_derived(value) -> bool:
@@ -108,7 +111,8 @@ def _compile(build: Callable, shape: dict, inputs: dict[str, Any], using: str,
     by_value = {}
     for name, standin in standins.items():
         if type(standin) is list:
-            by_value.update({(int, item): _Input(name, i) for i, item in enumerate(standin)})
+            by_value.update({(type(item), item): _Input(name, i)
+                             for i, item in enumerate(standin)})
         else:
             by_value[(type(standin), standin)] = _Input(name)
     slots = tuple(by_value.get((type(param), param), param) for param in params)

@@ -59,6 +59,71 @@ from .facts import (
 )
 from .network_rules import KEEP_IN_TOUCH_NOTICE_DAYS, suggest_for_network
 
+# What `debrief_context` reads, one build each: compiled once per process
+# (config/compiled.py) and run with each request's values, so they take their inputs as
+# arguments. `for_coach` leaves out what was learnt at a private meeting.
+
+
+def _debrief_contacts(owner: int, *, for_coach: bool):
+    contacts = Contact.objects.for_user(as_user(owner))
+    return contacts.exclude(pk__in=learnt_privately()) if for_coach else contacts
+
+
+def _other_meetings(owner: int, meeting: int | None = None, *, for_coach: bool):
+    meetings = Meeting.objects.for_user(as_user(owner))
+    if meeting is not None:
+        meetings = meetings.exclude(pk=meeting)
+    return meetings.exclude(debrief__is_private=True) if for_coach else meetings
+
+
+def _people_named(owner: int, names: list[str], meeting: int | None = None, *,
+                  for_coach: bool):
+    """The people named at this meeting: the referrals saved from it, and the names
+    written in the debrief that are already contacts (any case)."""
+    named_here = Q(referred_in=meeting) if meeting is not None else Q(pk__in=[])
+    return (
+        _debrief_contacts(owner, for_coach=for_coach).annotate(lower_name=Lower("name"))
+        .filter(named_here | Q(lower_name__in=names))
+        .values("id", "name", "tier", "status", "organisation", "status_changed_at",
+                "referred_in_id", "lower_name")
+        .order_by("pk")
+    )
+
+
+def _competencies_cited(debrief: int):
+    return CompetencyCited.objects.filter(debrief=debrief).values("name", "gave_example")
+
+
+def _follow_ups_of(owner: int, concerned: list[int]):
+    return _accepted_follow_ups(FollowUp.objects.for_user(as_user(owner))
+                                .filter(contact_id__in=concerned))
+
+
+def _dismissals(owner: int, concerned: list[int], debrief: int | None = None):
+    """Both kinds of dismissal: on this debrief, and steps from the home page."""
+    here = Q(debrief_id=debrief) if debrief is not None else Q(pk__in=[])
+    return (DismissedSuggestion.objects.for_user(as_user(owner))
+            .filter(here | Q(debrief__isnull=True, contact_id__in=concerned))
+            .values("code", "debrief_id", "contact_id", "meeting_id"))
+
+
+def _highest_tier_met(owner: int, meeting: int | None = None, *, for_coach: bool):
+    """Read down the (owner, tier) index of contacts until one was met elsewhere, rather
+    than joining every meeting to its contact."""
+    met = _other_meetings(owner, meeting, for_coach=for_coach).held()
+    return (Contact.objects.for_user(as_user(owner))
+            .filter(Exists(met.filter(contact=OuterRef("pk"))))
+            .order_by("-tier").values("tier"))
+
+
+def _meetings_ahead(owner: int, people: list[int], now: datetime.datetime,
+                    meeting: int | None = None, *, for_coach: bool):
+    """The meetings planned ahead with these people (soonest first), for links to prep
+    sheets."""
+    return _other_meetings(owner, meeting, for_coach=for_coach).filter(
+        status=Meeting.Status.PLANNED, starts_at__gte=now, contact_id__in=people,
+    ).order_by("starts_at", "pk").values("contact_id", "pk", "starts_at")
+
 
 def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> DebriefContext:
     """Load what `suggest_for_debrief` needs, in at most six queries.
@@ -71,22 +136,15 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
     meeting = debrief.meeting
     owner = meeting.owner
     today = today or timezone.localdate()
-    contacts = Contact.objects.for_user(owner)
-    other_meetings = Meeting.objects.for_user(owner).exclude(pk=meeting.pk)
-    if for_coach:
-        contacts = contacts.exclude(pk__in=learnt_privately())
-        other_meetings = other_meetings.exclude(debrief__is_private=True)
-    # One query for the people named at this meeting: the referrals saved from it, and
-    # the names written in the debrief that are already contacts (any case).
-    names = [n.lower() for n in debrief.referral_name_list]
-    named_here = Q(referred_in=meeting) if meeting.pk else Q(pk__in=[])
-    rows = list(
-        contacts.annotate(lower_name=Lower("name"))
-        .filter(named_here | Q(lower_name__in=names))
-        .values("id", "name", "tier", "status", "organisation", "status_changed_at",
-                "referred_in_id", "lower_name")
-        .order_by("pk")
-    ) if meeting.pk or names else []
+    shape = {"for_coach": for_coach}
+    inputs = {"owner": owner.pk, "now": timezone.now(),
+              "names": [n.lower() for n in debrief.referral_name_list]}
+    if meeting.pk:
+        inputs["meeting"] = meeting.pk
+    if debrief.pk:
+        inputs["debrief"] = debrief.pk
+    names = inputs["names"]
+    rows = compiled_rows(_people_named, shape, **inputs) if meeting.pk or names else []
     referrals = [
         ContactFact(c["id"], c["name"], c["tier"], c["status"], c["organisation"],
                     timezone.localdate(c["status_changed_at"]))
@@ -94,49 +152,32 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
     ]
     known = {c["lower_name"] for c in rows} & set(names)
     if competencies is None:
-        competencies = (
-            list(CompetencyCited.objects.filter(debrief=debrief)
-                 .values_list("name", "gave_example"))
-            if debrief.pk else []
-        )
+        competencies = [(c["name"], c["gave_example"])
+                        for c in compiled_rows(_competencies_cited, **inputs)
+                        ] if debrief.pk else []
     # Every step from this debrief concerns the person met, their referrer or a referral.
-    concerned = [meeting.contact_id, meeting.contact.referred_by_id] + [r.id for r in referrals]
-    follow_ups = follow_up_facts(
-        FollowUp.objects.for_user(owner).filter(contact_id__in=[c for c in concerned if c])
-    ) if meeting.pk else []
-    # One query for both kinds of dismissal: on this debrief, and steps from the home page.
+    concerned = [c for c in [meeting.contact_id, meeting.contact.referred_by_id]
+                 + [r.id for r in referrals] if c]
+    inputs["concerned"] = concerned
+    inputs["people"] = [meeting.contact_id] + [r.id for r in referrals]
+    follow_ups = follow_up_facts_of(compiled_rows(_follow_ups_of, **inputs)) \
+        if meeting.pk else []
     dismissed, dismissed_steps = set(), set()
-    here = Q(debrief_id=debrief.pk) if debrief.pk else Q(pk__in=[])
-    for code, debrief_id, contact_id, meeting_id in (
-        DismissedSuggestion.objects.for_user(owner)
-        .filter(here | Q(debrief__isnull=True, contact_id__in=[c for c in concerned if c]))
-        .values_list("code", "debrief_id", "contact_id", "meeting_id")
-    ):
-        if debrief_id:
-            dismissed.add(code)
+    for row in compiled_rows(_dismissals, **inputs):
+        if row["debrief_id"]:
+            dismissed.add(row["code"])
         else:
-            dismissed_steps.add(step_of(code, contact_id, meeting_id))
-    # The highest tier met elsewhere: read down the (owner, tier) index of contacts until
-    # one was met, rather than joining every meeting to its contact.
-    highest = (
-        Contact.objects.for_user(owner)
-        .filter(Exists(other_meetings.held().filter(contact=OuterRef("pk"))))
-        .order_by("-tier").values_list("tier", flat=True).first()
-    )
-    # The meetings planned ahead with this contact or its referrals (soonest first), for
-    # links to prep sheets.
-    ahead = other_meetings.filter(
-        status=Meeting.Status.PLANNED, starts_at__gte=timezone.now(),
-        contact_id__in=[meeting.contact_id] + [r.id for r in referrals],
-    ).order_by("starts_at", "pk").values_list("contact_id", "pk", "starts_at")
+            dismissed_steps.add(step_of(row["code"], row["contact_id"], row["meeting_id"]))
+    highest = compiled_rows(_highest_tier_met, shape, limit=1, **inputs)
     next_meetings: dict[int, int] = {}
     next_meeting_dates: dict[int, datetime.date] = {}
-    for contact_id, meeting_id, starts_at in ahead:
-        next_meetings.setdefault(contact_id, meeting_id)
-        next_meeting_dates.setdefault(contact_id, timezone.localdate(starts_at))
+    for row in compiled_rows(_meetings_ahead, shape, **inputs):
+        next_meetings.setdefault(row["contact_id"], row["pk"])
+        next_meeting_dates.setdefault(row["contact_id"], timezone.localdate(row["starts_at"]))
     return DebriefContext(
         today=today, competencies=competencies, referrals=referrals, known_names=known,
-        highest_tier_met=highest or 0, has_coach=owner.coach_id is not None,
+        highest_tier_met=highest[0]["tier"] if highest else 0,
+        has_coach=owner.coach_id is not None,
         follow_ups=follow_ups, dismissed=dismissed, dismissed_steps=dismissed_steps,
         next_meetings=next_meetings,
         next_meeting_dates=next_meeting_dates,
@@ -155,14 +196,18 @@ def suggestions_for(debrief, competencies=None, today=None, for_coach=False) -> 
     return suggest_for_debrief(debrief, context)
 
 
-def follow_up_facts(follow_ups) -> list[FollowUpFact]:
-    """The follow-ups of a (scoped) queryset that were accepted from a suggestion."""
+def _accepted_follow_ups(follow_ups):
+    return follow_ups.exclude(suggestion_code="").values(
+        "suggestion_code", "contact_id", "meeting_id", "created_at", "done_at")
+
+
+def follow_up_facts_of(rows) -> list[FollowUpFact]:
+    """The facts of follow-ups accepted from a suggestion (rows of `_accepted_follow_ups`)."""
     return [
-        FollowUpFact(code, contact_id, meeting_id, timezone.localdate(created_at),
-                     timezone.localdate(done_at) if done_at else None)
-        for code, contact_id, meeting_id, created_at, done_at in follow_ups
-        .exclude(suggestion_code="")
-        .values_list("suggestion_code", "contact_id", "meeting_id", "created_at", "done_at")
+        FollowUpFact(row["suggestion_code"], row["contact_id"], row["meeting_id"],
+                     timezone.localdate(row["created_at"]),
+                     timezone.localdate(row["done_at"]) if row["done_at"] else None)
+        for row in rows
     ]
 
 
