@@ -180,13 +180,19 @@ class DebriefQuerySet(models.QuerySet):
         """The pks of the first `count` debriefs of `review_queue()`, in one query that
         walks the meetings' date index: the first flagged ones, and the first others,
         each a LIMIT (never a sort of the whole caseload)."""
+        return first_of_review_queue(self.review_queue_heads(count), count)
+
+    def review_queue_heads(self, count: int):
+        """The first `count` flagged debriefs and the first `count` others, waiting for
+        review, as rows of (queue_part, meeting__starts_at, pk): `first_of_review_queue`
+        picks the first `count` of them."""
         waiting = self.awaiting_review().order_by("meeting__starts_at", "pk")
         flagged, rest = (
             waiting.filter(condition).annotate(queue_part=models.Value(part))
-            .values_list("queue_part", "meeting__starts_at", "pk")[:count]
+            .values("queue_part", "meeting__starts_at", "pk")[:count]
             for part, condition in ((0, Q(flag_count__gt=0)), (1, Q(flag_count=0)))
         )
-        return [pk for *_, pk in sorted(flagged.union(rest, all=True))[:count]]
+        return flagged.union(rest, all=True)
 
     def refresh_flag_count(self) -> int:
         """Store each debrief's `flag_count` as the flags compute it now. Called wherever
@@ -213,6 +219,13 @@ class DebriefQuerySet(models.QuerySet):
         so autosave, dismissed suggestions and referrals have something to attach to."""
         debrief, _ = self.get_or_create(meeting=meeting, defaults={"owner": meeting.owner})
         return debrief
+
+
+def first_of_review_queue(heads, count: int) -> list[int]:
+    """The pks of the first `count` rows of `review_queue_heads` (dicts)."""
+    ordered = sorted(heads, key=lambda row: (row["queue_part"], row["meeting__starts_at"],
+                                             row["pk"]))
+    return [row["pk"] for row in ordered[:count]]
 
 
 def _live_flag_count() -> models.Subquery:

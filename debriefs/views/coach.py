@@ -10,7 +10,7 @@ import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.forms import one_line
 from accounts.models import User
 from accounts.permissions import coach_required
-from config.compiled import as_user, compiled_objects
+from config.compiled import as_user, compiled_objects, compiled_rows
 from contacts.views import tiers_board_context
 
 from ..coaching import (
@@ -31,7 +31,7 @@ from ..coaching import (
     with_coaching_figures,
 )
 from ..flags import flags_for
-from ..models import Comment, CompetencyCited, Debrief, DebriefView
+from ..models import Comment, CompetencyCited, Debrief, DebriefView, first_of_review_queue
 from ..progress import SPARK_WEEKS, client_sparklines, clients_needing_attention
 from ..suggestions import suggestions_for
 from .comments import build_thread
@@ -74,7 +74,8 @@ def home(request: HttpRequest) -> HttpResponse:
         client.sparkline = sparklines[client.pk]
 
     # The first few by the stored flag count; the flags themselves for those only.
-    first = Debrief.objects.shared_with_coach(coach).first_in_review_queue(QUEUE_SHOWN + 1)
+    first = first_of_review_queue(
+        compiled_rows(_queue_heads, {"count": QUEUE_SHOWN + 1}, coach=coach.pk), QUEUE_SHOWN + 1)
     shown_debriefs = {debrief.pk: debrief
                       for debrief in compiled_objects(_queue_debriefs, coach=coach.pk, ids=first)}
     queue_page = [shown_debriefs[pk] for pk in first]
@@ -193,10 +194,12 @@ def client_tiers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     coach = request.user
-    debrief = get_object_or_404(_reviewable(coach), pk=pk)
+    [debrief] = compiled_objects(_reviewable_one, coach=coach.pk, pk=pk) or [None]
+    if debrief is None:
+        raise Http404("No such debrief among those shared with you.")
     DebriefView.record(debrief, coach)
-    others = Debrief.objects.shared_with_coach(coach).exclude(pk=debrief.pk)
-    next_pk = next(iter(others.first_in_review_queue()), None)
+    next_pk = next(iter(first_of_review_queue(
+        compiled_rows(_queue_heads_besides, coach=coach.pk, pk=pk), 1)), None)
     competencies = list(CompetencyCited.objects.filter(debrief=debrief))
     context = {
         "debrief": debrief,
@@ -217,6 +220,21 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def _queue_total(coach) -> int:
     """How many debriefs wait for the coach's review, counted up to `QUEUE_COUNT_CAP`."""
     return waiting_for_review(coach, QUEUE_COUNT_CAP)
+
+
+def _reviewable_one(coach: int, pk: int):
+    return _reviewable(as_user(coach, role=User.Role.COACH)).filter(pk=pk)
+
+
+def _queue_heads(coach: int, *, count: int):
+    return (Debrief.objects.shared_with_coach(as_user(coach, role=User.Role.COACH))
+            .review_queue_heads(count))
+
+
+def _queue_heads_besides(coach: int, pk: int):
+    """The head of the coach's review queue, but for the debrief `pk` (the next one)."""
+    return (Debrief.objects.shared_with_coach(as_user(coach, role=User.Role.COACH))
+            .exclude(pk=pk).review_queue_heads(1))
 
 
 def _reviewable(coach):
