@@ -191,3 +191,11 @@ def render_card(context, s) -> str:
 def suggestion_card(context, s) -> SafeString:
     """One card, as `debriefs/partials/_suggestion.html` shows it."""
     return mark_safe(render_card(context, s))
+
+
+@register.simple_tag(takes_context=True)
+def network_suggestion_cards(context, suggestions) -> SafeString:
+    """The cards of the home page's network steps (no meeting, not live), each followed
+    by a line break as the included partial was."""
+    with context.push(meeting=None, live=False):
+        return mark_safe("".join(render_card(context, s) + "\n" for s in suggestions))
