@@ -79,6 +79,28 @@ def test_a_project_override_of_a_widget_template_is_respected(settings, tmp_path
         "<textarea-of-ours>")
 
 
+class EveryFieldGroup(EveryWidget):
+    choice = forms.ChoiceField(widget=forms.RadioSelect, choices=[("a", "A"), ("b", "B & C")],
+                               help_text=mark_safe("<em>Safe</em> help"))
+    ticks = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, required=False,
+                                      choices=[("1", "One"), ("2", "Two")])
+    unlabelled = forms.CharField(label="", required=False)
+    marked = forms.CharField(label=mark_safe("<b>Bold</b> label"), required=False)
+    must_tick = forms.BooleanField(help_text="Tick <this>", label="I agree & so on")
+
+
+def field_groups(data, renderer, **options) -> list[str]:
+    form = EveryFieldGroup(data or None, renderer=renderer, **options)
+    return [str(field.as_field_group()) for field in form]
+
+
+@pytest.mark.parametrize("data", VALUES)
+@pytest.mark.parametrize("options", [{}, {"auto_id": False}, {"prefix": "p<1>"}])
+def test_each_field_group_is_written_as_the_project_s_template_writes_it(data, options):
+    fast = field_groups(data, FastWidgetsRenderer(), **options)
+    assert fast == field_groups(data, TemplatesSetting(), **options)
+
+
 def _page(client, url) -> str:
     """The page without what changes on every request (CSRF tokens, CSP nonces, the
     token that makes a double submit create one row)."""
@@ -109,3 +131,16 @@ def test_the_app_s_form_pages_are_the_same_with_either_renderer(client, alice, s
     settings.FORM_RENDERER = TEMPLATES
     templated = _page(client, url)
     assert fast.splitlines() == templated.splitlines()
+
+
+def test_the_field_group_is_written_without_its_template(monkeypatch):
+    through_templates = []
+    render = TemplatesSetting.render
+
+    def recording(self, template_name, *args, **kwargs):
+        through_templates.append(template_name)
+        return render(self, template_name, *args, **kwargs)
+
+    monkeypatch.setattr(TemplatesSetting, "render", recording)
+    field_groups(VALUES[1], FastWidgetsRenderer())
+    assert "django/forms/field.html" not in through_templates
