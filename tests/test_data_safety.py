@@ -28,6 +28,7 @@ from accounts.models import Invitation, User
 from config import backup
 from contacts.models import Contact
 from debriefs.models import (
+    ClientReviewTally,
     Comment,
     CoreCompetency,
     Debrief,
@@ -513,6 +514,7 @@ KEPT_WITH_THE_LINK_CLEARED = {
     (Debrief, "reviewed_by"): "the client's debrief; only who reviewed it is forgotten",
     (Comment, "author"): "a coach's comment stays in the client's thread",
     (DebriefView, "coach"): "the client's record that their coach opened the debrief",
+    (ClientReviewTally, "coach"): "the client's review counts (the coach copied, cleared)",
 }
 
 

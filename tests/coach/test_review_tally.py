@@ -91,3 +91,9 @@ def test_the_counts_change_when_the_transaction_commits():
     assert tally(client)[:2] == (coach.pk, 1)
     Debrief.objects.filter(pk=debrief.pk).update(reviewed_at=timezone.now())
     assert tally(client) == (coach.pk, 0, 0)
+
+
+def test_a_deleted_coach_leaves_the_client_s_counts_without_a_coach(alice, carol):
+    DebriefFactory(meeting__owner=alice)
+    carol.delete()
+    assert tally(alice)[:2] == (None, 1)
