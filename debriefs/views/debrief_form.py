@@ -5,13 +5,14 @@ import copy
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.permissions import client_required
+from config.compiled import as_user, compiled_objects
 
 from ..forms import DebriefForm, ReferralForm, cited_competencies, competency_formset
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting, Package, with_name
@@ -28,16 +29,19 @@ def _debrief(meeting: Meeting) -> Debrief:
     return debrief
 
 
+def _one_meeting_with_debrief(owner: int, pk: int):
+    return Meeting.objects.for_user(as_user(owner)).select_related(
+        "contact__referred_by", "owner", "debrief").filter(pk=pk)
+
+
 def _meeting_with_debrief(request: HttpRequest, pk: int) -> Meeting:
     """`meeting_or_404` with the meeting's debrief joined in the same query (the form,
     the live panel and autosave run on every pause in typing); `_started` then reads it
-    without another query."""
-    return get_object_or_404(
-        Meeting.objects.for_user(request.user).select_related(
-            "contact__referred_by", "owner", "debrief"
-        ),
-        pk=pk,
-    )
+    without another query. Compiled once per process (config/compiled.py)."""
+    found = compiled_objects(_one_meeting_with_debrief, owner=request.user.pk, pk=pk)
+    if not found:
+        raise Http404("No such meeting among yours.")
+    return found[0]
 
 
 def _started(meeting: Meeting) -> Debrief:
@@ -82,6 +86,10 @@ def _debrief_page(request, meeting, debrief, form=None, formset=None, referral_f
     }, status=status)
 
 
+def _open_follow_ups_of(owner: int, meeting: int):
+    return FollowUp.objects.for_user(as_user(owner)).filter(meeting=meeting).open()
+
+
 def _panel_context(meeting, suggestions, live: bool, accepted=None, oob=False) -> dict:
     return {
         "oob_count": oob,
@@ -91,7 +99,8 @@ def _panel_context(meeting, suggestions, live: bool, accepted=None, oob=False) -
         "suggestion_count": len(suggestions),
         "live": live,
         "accepted": accepted,
-        "panel_follow_ups": list(meeting.follow_ups.open()),
+        "panel_follow_ups": compiled_objects(_open_follow_ups_of, owner=meeting.owner_id,
+                                             meeting=meeting.pk),
     }
 
 
