@@ -79,6 +79,11 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        indexes = [
+            # A coach's clients by name (who needs attention, read 100 at a time).
+            models.Index(fields=["coach", "first_name", "last_name", "id"],
+                         name="user_clients_by_name"),
+        ]
 
     def __str__(self):
         return self.display_name
