@@ -60,6 +60,8 @@ class Statement:
 
 
 _statements: dict[Hashable, Statement] = {}
+# The longest list input whose statement is kept (one statement per length).
+LONGEST_KEPT_LIST = 100
 
 
 def _standin(name: str, value: Any, n: int):
@@ -152,7 +154,12 @@ def statement(build: Callable, shape: dict | None = None, using: str = "default"
            limit, timezone.get_current_timezone_name())
     found = _statements.get(key)
     if found is None:
-        found = _statements[key] = _compile(build, shape, inputs, using, finish, limit)
+        found = _compile(build, shape, inputs, using, finish, limit)
+        # A statement for a long list is not kept: lists as long as someone cares to type
+        # (names in a debrief) would each keep one more statement for good.
+        if all(len(value) <= LONGEST_KEPT_LIST for value in inputs.values()
+               if type(value) in (list, tuple)):
+            _statements[key] = found
     return found
 
 

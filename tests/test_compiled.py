@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
+from config import compiled
 from config.compiled import compiled_counts, compiled_objects, compiled_rows
 from contacts.models import Contact
 from tests.factories import ContactFactory
@@ -156,3 +157,13 @@ def test_a_text_input_takes_each_call_s_text(networks):
     compiled_rows(contacts_named, owner=alice.pk, name="Sarah Chen")
     rows = compiled_rows(contacts_named, owner=alice.pk, name="Omar Haddad")
     assert rows == [{"pk": Contact.objects.get(name="Omar Haddad").pk}]
+
+
+def test_a_statement_for_a_long_list_is_not_kept(networks, monkeypatch):
+    alice, _charlie = networks
+    monkeypatch.setattr("config.compiled.LONGEST_KEPT_LIST", 2)
+    kept = len(compiled._statements)
+    ids = list(Contact.objects.values_list("pk", flat=True))
+    rows = compiled_rows(contacts_among, owner=alice.pk, ids=ids)
+    assert rows == [{"name": "Omar Haddad"}, {"name": "Sarah Chen"}]
+    assert len(compiled._statements) == kept
