@@ -15,6 +15,11 @@ filter added or not, a LIMIT, a list's length) belongs in `shape`, never in `inp
 A build must take what it reads of the request from its inputs, never from a closure: a
 user's id caught in one would be compiled into every other user's statement. Builds are
 module-level functions of their inputs for that reason.
+
+`compiled_objects` makes model instances the way Django's `ModelIterable` does, from what
+the compiler leaves (`klass_info`, `select`, `annotation_col_map`) and Django's related
+populators: internals, so a Django upgrade is checked by tests/test_compiled.py, which
+compares compiled objects and rows with the queryset's own.
 """
 
 from __future__ import annotations
