@@ -244,8 +244,7 @@ def _only_ids(queryset):
 def compiled_counts(builds: dict[str, tuple[Callable, dict | None]], cap: int | None = None,
                     using: str = "default", **inputs) -> dict[str, int]:
     """The number of rows of each `build(**inputs)` (with its shape), in one query, each
-    counted up to `cap` when given: `count_each` (debriefs.suggestions.loading) for
-    compiled builds."""
+    counted up to `cap` when given (a `COUNT(*)` subquery each, with a LIMIT inside)."""
     limit = f" LIMIT {int(cap)}" if cap is not None else ""
     parts, params = [], []
     for build, shape in builds.values():

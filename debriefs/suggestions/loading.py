@@ -10,7 +10,6 @@ import datetime
 import functools
 import operator
 
-from django.db import connection
 from django.db.models import (
     Case,
     DateField,
@@ -526,20 +525,6 @@ def network_facts(user, today=None, limit: int | None = None,
         step_count_reached_cap = STEP_COUNT_CAP in counts
     return NetworkFacts(today, reached_out, referrals, awaiting, met, warm,
                         step_count=step_count, step_count_reached_cap=step_count_reached_cap)
-
-
-def count_each(querysets: dict, cap: int | None = None) -> dict[str, int]:
-    """The number of rows of each queryset, in one query (a COUNT subquery each); with
-    `cap`, counted up to `cap` only (the work stops there)."""
-    parts, params = [], []
-    limit = f" LIMIT {int(cap)}" if cap is not None else ""
-    for queryset in querysets.values():
-        sql, queryset_params = queryset.order_by().values("pk").query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}{limit}) AS counted)")
-        params.extend(queryset_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return dict(zip(querysets, cursor.fetchone(), strict=True))
 
 
 def network_suggestions_for(user, today=None, limit: int | None = None,
