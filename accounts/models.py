@@ -1,6 +1,7 @@
 import datetime
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.sessions.base_session import AbstractBaseSession, BaseSessionManager
 from django.db import models, transaction
@@ -108,6 +109,21 @@ class User(AbstractUser):
         """The client ends the link: from now on the coach sees nothing of theirs."""
         self.coach = None
         self.save(update_fields=["coach"])
+
+
+class DataVersion(models.Model):
+    """A number that changes, at the commit, with every change to what a user's pages show:
+    their own data and, for a coach, their clients'. It keys the page cache
+    (config/page_cache.py), so a cached page is never older than the data it shows. Kept
+    by triggers (accounts migration 0004), whatever writes the data."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True,
+                                on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.user_id}: {self.version}"
 
 
 class InvitationError(Exception):

@@ -105,6 +105,21 @@ DATABASES["default"]["OPTIONS"] = DATABASES["default"].get("OPTIONS", {}) | {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Pages kept per user in each process, keyed on the user's data version, which triggers
+# change at every commit (config/page_cache.py); the clock's changes show within this many
+# seconds. 0 turns the cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        # About 60 KB a page: at most some 20 MB a process.
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
+
 # Background work (django.tasks): emails and digests are queued in PostgreSQL and run by
 # `manage.py db_worker` (make worker). Any number of workers may run; each task is claimed
 # by one of them (SELECT ... FOR UPDATE SKIP LOCKED). See docs/deploy.md.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from accounts.permissions import client_required
+from config.page_cache import cached_page
 
 from .forms import (
     LIVE_FIELDS,
@@ -73,6 +74,7 @@ def _contact(request: HttpRequest, pk: int) -> Contact:
 
 @client_required
 @require_GET
+@cached_page
 def contact_list(request: HttpRequest) -> HttpResponse:
     contacts = Contact.objects.for_user(request.user)
     tier_counts: dict[int, int] = {}
@@ -145,6 +147,7 @@ def _query_string(request: HttpRequest, exclude: str) -> str:
 
 
 @client_required
+@cached_page
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _contact(request, pk)  # before the method check: someone else's is a 404
     if request.method != "GET":
@@ -194,6 +197,7 @@ def contact_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @client_required
 @require_http_methods(["GET", "POST"])
+@cached_page
 def contact_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     referrer_pk = request.GET.get("referred_by", "")
@@ -613,6 +617,7 @@ def _board_rows(contacts: tuple, by_tier: dict, key_chain: list[int],
 
 @client_required
 @require_GET
+@cached_page
 def tiers(request: HttpRequest) -> HttpResponse:
     opened = request.GET.get("open", "")
     context = tiers_board_context(

@@ -1,6 +1,7 @@
 import importlib
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 
 from .factories import CoachFactory, ContactFactory, DebriefFactory, MeetingFactory, UserFactory
@@ -19,9 +20,12 @@ def tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
-# The kept counts whose triggers run at the commit (debriefs migration 0013).
-DEFERRED_TRIGGERS = importlib.import_module(
-    "debriefs.migrations.0013_client_review_tally").DEFERRED_TRIGGERS
+# The kept counts and data versions whose triggers run at the commit (debriefs migration
+# 0013, accounts migration 0004).
+DEFERRED_TRIGGERS = (
+    importlib.import_module("debriefs.migrations.0013_client_review_tally").DEFERRED_TRIGGERS
+    + importlib.import_module("accounts.migrations.0004_data_version").DEFERRED_TRIGGERS
+)
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +43,26 @@ def kept_counts_at_once(request):
     request.getfixturevalue("db")
     with connection.cursor() as cursor:
         cursor.execute(f"SET CONSTRAINTS {', '.join(DEFERRED_TRIGGERS)} IMMEDIATE")
+
+
+@pytest.fixture(autouse=True)
+def pages_kept_per_test():
+    """Each test starts with no kept page (config/page_cache.py)."""
+    caches["pages"].clear()
+
+
+# A test that counts a page's queries counts the work of building it, not of serving it
+# from the page cache (tests/test_page_cache.py counts that).
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    return django_assert_num_queries
+
+
+@pytest.fixture
+def django_assert_max_num_queries(django_assert_max_num_queries, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    return django_assert_max_num_queries
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from accounts.forms import one_line
 from accounts.models import User
 from accounts.permissions import coach_required
 from config.compiled import as_user, compiled_objects, compiled_rows
+from config.page_cache import cached_page
 from contacts.views import tiers_board_context
 
 from ..coaching import (
@@ -48,6 +49,7 @@ QUEUE_COUNT_CAP = 1000
 
 @coach_required
 @require_GET
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     coach = request.user
     query = one_line(request.GET.get("q", ""))
@@ -147,6 +149,7 @@ def _new_replies(coach) -> list[Debrief]:
 
 @coach_required
 @require_GET
+@cached_page
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coach = request.user
     client = get_object_or_404(with_coaching_figures(coach.clients.all()), pk=pk)
@@ -172,6 +175,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coach_required
 @require_GET
+@cached_page
 def client_tiers(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(with_coaching_figures(request.user.clients.all()), pk=pk)
     # Nobody learnt at a private meeting is on the coach's board, and the figures come
@@ -192,6 +196,7 @@ def client_tiers(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coach_required
 @require_GET
+@cached_page
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     coach = request.user
     [debrief] = compiled_objects(_reviewable_one, coach=coach.pk, pk=pk) or [None]

@@ -13,6 +13,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.permissions import client_required
 from config.compiled import as_user, compiled_objects
+from config.page_cache import cached_page
 
 from ..forms import DebriefForm, ReferralForm, cited_competencies, competency_formset
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting, Package, with_name
@@ -106,6 +107,7 @@ def _panel_context(meeting, suggestions, live: bool, accepted=None, oob=False) -
 
 @client_required
 @require_http_methods(["GET", "POST"])
+@cached_page
 def debrief_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_with_debrief(request, pk)
     if meeting.status == Meeting.Status.CANCELLED or not meeting.has_started:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from accounts.permissions import client_required
+from config.page_cache import cached_page
 
 from ..forms import FollowUpForm
 from ..models import FollowUp
@@ -22,6 +23,7 @@ ROW_FIELDS = ("title", "due_on", "done_at", "suggestion_code", "meeting", "conta
 
 @client_required
 @require_GET
+@cached_page
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     follow_ups = FollowUp.objects.for_user(request.user)
     shown = FollowUp.objects.select_related("contact").only(*ROW_FIELDS)

@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.permissions import client_required
 from config.compiled import as_user, compiled_counts, compiled_objects
+from config.page_cache import cached_page
 from contacts.models import ContactTally
 
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting
@@ -111,6 +112,7 @@ def _network_figures(user) -> tuple[dict, dict[int, int]]:
     return network, tiers
 
 
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_coach:
         return redirect("coach:home")

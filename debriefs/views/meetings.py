@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import client_required
+from config.page_cache import cached_page
 from contacts.models import Contact
 
 from ..forms import FollowUpForm, MeetingForm
@@ -27,6 +28,7 @@ MEETING_ROW_FIELDS = ("contact_tier", "starts_at", "kind", "status", "contact__n
 
 @client_required
 @require_GET
+@cached_page
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.for_user(request.user)
     shown = Meeting.objects.select_related("contact", "debrief").only(*MEETING_ROW_FIELDS)
@@ -51,6 +53,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @client_required
 @require_http_methods(["GET", "POST"])
+@cached_page
 def meeting_create(request: HttpRequest) -> HttpResponse:
     initial = {"starts_at": timezone.localtime().replace(minute=0, second=0, microsecond=0)}
     contact_pk = request.GET.get("contact", "")
@@ -119,6 +122,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @client_required
 @require_GET
+@cached_page
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_or_404(request, pk)
     debrief = Debrief.objects.filter(meeting=meeting).select_related(

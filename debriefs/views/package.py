@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import client_required
+from config.page_cache import cached_page
 
 from ..forms import PackageForm, core_competency_formset
 from ..models import Debrief, Package, StumpSpeechVersion
@@ -76,6 +77,7 @@ def speech_version_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @client_required
 @require_GET
+@cached_page
 def meeting_prep(request: HttpRequest, pk: int) -> HttpResponse:
     """A sheet to read (or print) before the meeting, in a fixed number of queries."""
     meeting = meeting_or_404(request, pk)
