@@ -769,6 +769,9 @@ def write_report(results: dict, datasets: dict, goals: list, started: datetime.d
         f"{CONNECTIONS} threads, one debrief per connection), signed in, {SECONDS} s per "
         f"page after a {WARMUP_SECONDS} s warm-up; every answer must be a 200",
         f"- **Data sets:** {sizes}",
+        "- **Page cache:** on, as in production: wrk opens the same page again and again, "
+        "so the GET pages' figures are those of a kept page (docs/architecture.md, \"The "
+        "page cache\"); the live suggestions and autosave are built every time",
         "",
         "Times in ms; *of bare*: the page's req/s as a share of the bare view's (a "
         "signed-in `HttpResponse` through the same middleware, same run); *growth*: "
