@@ -121,6 +121,8 @@ class DataVersion(models.Model):
                                 on_delete=models.DO_NOTHING, db_constraint=False,
                                 related_name="+")
     version = models.BigIntegerField(default=0)
+    # When the last bump was made: a commit bumps each version once (the migration).
+    bumped_at = models.DateTimeField(null=True)
 
     def __str__(self):
         return f"{self.user_id}: {self.version}"

@@ -164,3 +164,24 @@ def test_a_signed_out_visitor_is_sent_to_the_login_page(client, alice):
 
 def test_a_user_added_later_has_a_version(db):
     assert DataVersion.objects.filter(user=UserFactory()).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_that_writes_twice_moves_the_version_once():
+    from django.db import transaction
+
+    owner = UserFactory()
+    before = version_of(owner)
+    with transaction.atomic():
+        contact = ContactFactory(owner=owner)
+        Contact.objects.filter(pk=contact.pk).update(name="Sarah Okafor")
+    assert version_of(owner) == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_commit_moves_the_version():
+    owner = UserFactory()
+    before = version_of(owner)
+    ContactFactory(owner=owner)
+    ContactFactory(owner=owner)
+    assert version_of(owner) == before + 2
