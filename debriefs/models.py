@@ -408,25 +408,28 @@ class Debrief(models.Model):
         `competencies`, a list of (name, gave_example), replaces the cited competencies;
         `questions`, a list of question texts, replaces the questions asked.
         """
-        if self.pk is not None:
-            current = (
-                Debrief.objects.select_for_update()
-                .filter(pk=self.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current is not None and current != expected_version:
-                return False
-        self.version = expected_version + 1
-        self.save()
-        if competencies is not None:
+        if self.pk is None:
+            self.version = expected_version + 1
+            self.save()
+        elif not self._update_if_version(expected_version):
+            return False
+        if competencies is not None and questions is not None:
+            # Both lists are replaced: one statement clears the two (autosave, the form).
+            with connections[self._state.db].cursor() as cursor:
+                cursor.execute(
+                    "WITH cited AS (DELETE FROM debriefs_competencycited WHERE debrief_id = %s)"
+                    " DELETE FROM debriefs_questionasked WHERE debrief_id = %s",
+                    [self.pk, self.pk])
+        elif competencies is not None:
             self.competencies.all().delete()
+        elif questions is not None:
+            self.questions_asked.all().delete()
+        if competencies is not None:
             CompetencyCited.objects.bulk_create(
                 CompetencyCited(debrief=self, name=name, gave_example=example)
                 for name, example in competencies
             )
         if questions is not None:
-            self.questions_asked.all().delete()
             QuestionAsked.objects.bulk_create(
                 QuestionAsked(debrief=self, question=question) for question in questions
             )
@@ -434,6 +437,22 @@ class Debrief(models.Model):
             self.meeting.status = Meeting.Status.HELD
             self.meeting.save(update_fields=["status", "updated_at"])
         self.meeting.sync_contact_status()
+        return True
+
+
+    def _update_if_version(self, expected_version: int) -> bool:
+        """`save()`, in one UPDATE that matches only while the row is at
+        `expected_version` (the optimistic lock: no read, no row lock held before it).
+        False, changing nothing here, when another tab saved first or the row is gone."""
+        fields = [field for field in self._meta.concrete_fields if not field.primary_key]
+        values = {field.attname: field.pre_save(self, False) for field in fields}
+        values["version"] = expected_version + 1
+        updated = (Debrief.objects.db_manager(self._state.db)
+                   .filter(pk=self.pk, version=expected_version).update(**values))
+        if not updated:
+            return False
+        self.version = expected_version + 1
+        Debrief.objects.db_manager(self._state.db).refresh_flag_count_of_one(self.pk)
         return True
 
 
