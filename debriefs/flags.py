@@ -16,6 +16,7 @@ review queue can never disagree:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import (
     BooleanField,
@@ -115,6 +116,21 @@ FLAGS: tuple[Flag, ...] = (
         "follow-up would mend it.",
     ),
 )
+
+
+@cache
+def fields_read() -> tuple[str, ...]:
+    """The debrief's own fields the flags read, sorted (a related row's, such as the
+    meeting's kind or the referrals, are refreshed where those change)."""
+    def lookups(node):
+        for child in node.children:
+            if isinstance(child, Q):
+                yield from lookups(child)
+            elif isinstance(child, tuple):
+                yield child[0].split("__")[0]
+
+    names = {name for condition in CONDITIONS.values() for name in lookups(condition())}
+    return tuple(sorted(name for name in names if name != "meeting"))
 
 
 def annotate_flags(queryset):

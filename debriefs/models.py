@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 
-from .flags import annotate_flags, flag_count_expression
+from .flags import annotate_flags, fields_read, flag_count_expression
 from .notes import NOTE_CODES
 
 
@@ -401,17 +401,23 @@ class Debrief(models.Model):
         return not self.is_draft or self.version > 1
 
     @transaction.atomic
-    def save_if_current(self, expected_version: int, competencies=None, questions=None) -> bool:
+    def save_if_current(self, expected_version: int, competencies=None, questions=None,
+                        flag_inputs_before: tuple | None = None) -> bool:
         """Save only if nobody saved since `expected_version` was read (optimistic lock).
 
         Returns False, saving nothing, when another tab or window saved in between.
         `competencies`, a list of (name, gave_example), replaces the cited competencies;
         `questions`, a list of question texts, replaces the questions asked.
+        `flag_inputs_before`, the `flag_inputs()` as loaded: the stored flag count is
+        computed again only if they changed (most autosaves change the notes alone).
         """
         if self.pk is None:
             self.version = expected_version + 1
             self.save()
-        elif not self._update_if_version(expected_version):
+        elif not self._update_if_version(
+                expected_version,
+                refresh_flags=flag_inputs_before is None
+                or flag_inputs_before != self.flag_inputs()):
             return False
         if competencies is not None and questions is not None:
             # Both lists are replaced: one statement clears the two (autosave, the form).
@@ -440,7 +446,11 @@ class Debrief(models.Model):
         return True
 
 
-    def _update_if_version(self, expected_version: int) -> bool:
+    def flag_inputs(self) -> tuple:
+        """The values of the debrief's own fields that the flags read."""
+        return tuple(getattr(self, name) for name in fields_read())
+
+    def _update_if_version(self, expected_version: int, refresh_flags: bool = True) -> bool:
         """`save()`, in one UPDATE that matches only while the row is at
         `expected_version` (the optimistic lock: no read, no row lock held before it).
         False, changing nothing here, when another tab saved first or the row is gone."""
@@ -452,7 +462,8 @@ class Debrief(models.Model):
         if not updated:
             return False
         self.version = expected_version + 1
-        Debrief.objects.db_manager(self._state.db).refresh_flag_count_of_one(self.pk)
+        if refresh_flags:
+            Debrief.objects.db_manager(self._state.db).refresh_flag_count_of_one(self.pk)
         return True
 
 

@@ -30,16 +30,19 @@ def _debrief(meeting: Meeting) -> Debrief:
     return debrief
 
 
-def _one_meeting_with_debrief(owner: int, pk: int):
-    return Meeting.objects.for_user(as_user(owner)).select_related(
-        "contact__referred_by", "owner", "debrief").filter(pk=pk)
+def _one_meeting_with_debrief(owner: int, pk: int, *, for_autosave: bool = False):
+    # Autosave shows no suggestion: neither the referrer nor the owner is read.
+    related = ("contact", "debrief") if for_autosave else (
+        "contact__referred_by", "owner", "debrief")
+    return Meeting.objects.for_user(as_user(owner)).select_related(*related).filter(pk=pk)
 
 
-def _meeting_with_debrief(request: HttpRequest, pk: int) -> Meeting:
+def _meeting_with_debrief(request: HttpRequest, pk: int, for_autosave: bool = False) -> Meeting:
     """`meeting_or_404` with the meeting's debrief joined in the same query (the form,
     the live panel and autosave run on every pause in typing); `_started` then reads it
     without another query. Compiled once per process (config/compiled.py)."""
-    found = compiled_objects(_one_meeting_with_debrief, owner=request.user.pk, pk=pk)
+    found = compiled_objects(_one_meeting_with_debrief, {"for_autosave": for_autosave},
+                             owner=request.user.pk, pk=pk)
     if not found:
         raise Http404("No such meeting among yours.")
     return found[0]
@@ -153,8 +156,9 @@ def debrief_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def debrief_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """Save what is in the form as it is typed (a draft stays a draft)."""
-    meeting = _meeting_with_debrief(request, pk)
+    meeting = _meeting_with_debrief(request, pk, for_autosave=True)
     debrief = _started(meeting)
+    flags_read = debrief.flag_inputs()
     form = DebriefForm(request.POST, instance=debrief)
     formset = competency_formset(request.POST)
     state = {"saved": False, "conflict": False, "invalid": False}
@@ -162,7 +166,8 @@ def debrief_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         debrief = form.save(commit=False)
         if debrief.save_if_current(form.cleaned_data["version"],
                                    competencies=cited_competencies(formset),
-                                   questions=form.cleaned_data["questions_asked"]):
+                                   questions=form.cleaned_data["questions_asked"],
+                                   flag_inputs_before=flags_read):
             state["saved"] = True
         else:
             state["conflict"] = True

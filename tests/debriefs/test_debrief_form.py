@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
+from debriefs.flags import fields_read
 from debriefs.models import Debrief, DismissedSuggestion, FollowUp, Meeting
 from tests.factories import ContactFactory, MeetingFactory
 
@@ -416,3 +417,31 @@ def test_each_save_stores_the_flag_count_of_the_debrief_saved(client, alice, deb
             .order_by("pk")] == [debrief.flag_count, other.flag_count]
     assert debrief.flag_count >= 3  # no referral, no stump speech, negative impression
     assert other.flag_count == 0  # a name given (it was 1 as an empty draft)
+
+
+def test_the_flags_read_these_fields_of_the_debrief():
+    assert fields_read() == ("impression", "job_hinted", "questions_led_by", "referral_names",
+                             "stump_speech_delivered", "wants_job")
+
+
+def test_an_autosave_that_drops_the_stump_speech_stores_its_flag(client, alice, debrief):
+    client.force_login(alice)
+    client.post(url("debrief_autosave", debrief.meeting), form_data(version=1), **HTMX)
+    flags_before = Debrief.objects.get(pk=debrief.pk).flag_count
+    client.post(url("debrief_autosave", debrief.meeting),
+                form_data(version=2, stump_speech_delivered="no"), **HTMX)
+    assert Debrief.objects.get(pk=debrief.pk).flag_count == flags_before + 1
+
+
+def test_an_autosave_of_the_notes_alone_leaves_the_flag_count_as_it_was(
+    client, alice, debrief, django_assert_num_queries
+):
+    client.force_login(alice)
+    client.post(url("debrief_autosave", debrief.meeting), form_data(version=1), **HTMX)
+    flags_before = Debrief.objects.get(pk=debrief.pk).flag_count
+    # The session, the meeting with its debrief, the UPDATE, the competencies and
+    # questions cleared, in a savepoint (its two statements): no flag count computed again.
+    with django_assert_num_queries(7):
+        client.post(url("debrief_autosave", debrief.meeting),
+                    form_data(version=2, notes="Rewritten"), **HTMX)
+    assert Debrief.objects.get(pk=debrief.pk).flag_count == flags_before
