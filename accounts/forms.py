@@ -29,18 +29,29 @@ class OneLineInputs:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             return
-        data = self.data.copy()
+        changed = {}
         for name, field in self.fields.items():
             if not (isinstance(field, forms.CharField) and isinstance(field.widget, Input)
                     and not isinstance(field.widget, forms.PasswordInput)):
                 continue
             key = self.add_prefix(name)
+            if hasattr(self.data, "getlist"):
+                sent = self.data.getlist(key)
+                normal = [one_line(value) if isinstance(value, str) else value
+                          for value in sent]
+            else:
+                sent = self.data.get(key)
+                normal = one_line(sent) if isinstance(sent, str) else sent
+            if normal != sent:
+                changed[key] = normal
+        if not changed:  # copying the whole POST for each form would cost more than this
+            return
+        data = self.data.copy()
+        for key, normal in changed.items():
             if hasattr(data, "setlist"):
-                if key in data:
-                    data.setlist(key, [one_line(value) if isinstance(value, str) else value
-                                       for value in data.getlist(key)])
-            elif isinstance(data.get(key), str):
-                data[key] = one_line(data[key])
+                data.setlist(key, normal)
+            else:
+                data[key] = normal
         self.data = data
 
 
