@@ -31,9 +31,9 @@ def _debrief(meeting: Meeting) -> Debrief:
 
 
 def _one_meeting_with_debrief(owner: int, pk: int, *, for_autosave: bool = False):
-    # Autosave shows no suggestion: neither the referrer nor the owner is read.
-    related = ("contact", "debrief") if for_autosave else (
-        "contact__referred_by", "owner", "debrief")
+    # Autosave shows no suggestion: the referrer is not read. The owner is the user
+    # signed in, set by `_meeting_with_debrief` rather than joined.
+    related = ("contact", "debrief") if for_autosave else ("contact__referred_by", "debrief")
     return Meeting.objects.for_user(as_user(owner)).select_related(*related).filter(pk=pk)
 
 
@@ -45,7 +45,9 @@ def _meeting_with_debrief(request: HttpRequest, pk: int, for_autosave: bool = Fa
                              owner=request.user.pk, pk=pk)
     if not found:
         raise Http404("No such meeting among yours.")
-    return found[0]
+    meeting = found[0]
+    meeting.owner = request.user  # the meeting is theirs: for_user above
+    return meeting
 
 
 def _started(meeting: Meeting) -> Debrief:
