@@ -445,7 +445,6 @@ class Debrief(models.Model):
         self.meeting.sync_contact_status()
         return True
 
-
     def flag_inputs(self) -> tuple:
         """The values of the debrief's own fields that the flags read."""
         return tuple(getattr(self, name) for name in fields_read())
@@ -453,8 +452,11 @@ class Debrief(models.Model):
     def _update_if_version(self, expected_version: int, refresh_flags: bool = True) -> bool:
         """`save()`, in one UPDATE that matches only while the row is at
         `expected_version` (the optimistic lock: no read, no row lock held before it).
-        False, changing nothing here, when another tab saved first or the row is gone."""
-        fields = [field for field in self._meta.concrete_fields if not field.primary_key]
+        False, changing nothing here, when another tab saved first or the row is gone.
+        The stored flag count is left to `refresh_flag_count_of_one`: the value loaded
+        with the debrief may be older than one refreshed since (a referral added)."""
+        fields = [field for field in self._meta.concrete_fields
+                  if not field.primary_key and field.name != "flag_count"]
         values = {field.attname: field.pre_save(self, False) for field in fields}
         values["version"] = expected_version + 1
         updated = (Debrief.objects.db_manager(self._state.db)

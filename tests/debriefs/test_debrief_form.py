@@ -445,3 +445,12 @@ def test_an_autosave_of_the_notes_alone_leaves_the_flag_count_as_it_was(
         client.post(url("debrief_autosave", debrief.meeting),
                     form_data(version=2, notes="Rewritten"), **HTMX)
     assert Debrief.objects.get(pk=debrief.pk).flag_count == flags_before
+
+
+def test_saving_the_notes_keeps_a_flag_count_refreshed_since_the_debrief_was_read(debrief):
+    loaded = Debrief.objects.get(pk=debrief.pk)
+    before = loaded.flag_inputs()
+    Debrief.objects.filter(pk=debrief.pk).update(flag_count=4)  # refreshed elsewhere
+    loaded.notes = "Rewritten"
+    assert loaded.save_if_current(loaded.version, flag_inputs_before=before)
+    assert Debrief.objects.get(pk=debrief.pk).flag_count == 4
