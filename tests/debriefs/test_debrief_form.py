@@ -439,9 +439,9 @@ def test_an_autosave_of_the_notes_alone_leaves_the_flag_count_as_it_was(
     client.force_login(alice)
     client.post(url("debrief_autosave", debrief.meeting), form_data(version=1), **HTMX)
     flags_before = Debrief.objects.get(pk=debrief.pk).flag_count
-    # The session, the meeting with its debrief, the UPDATE, the competencies and
-    # questions cleared, in a savepoint (its two statements): no flag count computed again.
-    with django_assert_num_queries(7):
+    # The session, the meeting with its debrief, and one statement that saves the row and
+    # replaces its competencies and questions: no flag count computed again.
+    with django_assert_num_queries(3):
         client.post(url("debrief_autosave", debrief.meeting),
                     form_data(version=2, notes="Rewritten"), **HTMX)
     assert Debrief.objects.get(pk=debrief.pk).flag_count == flags_before
@@ -454,3 +454,47 @@ def test_saving_the_notes_keeps_a_flag_count_refreshed_since_the_debrief_was_rea
     loaded.notes = "Rewritten"
     assert loaded.save_if_current(loaded.version, flag_inputs_before=before)
     assert Debrief.objects.get(pk=debrief.pk).flag_count == 4
+
+
+def test_an_autosave_replaces_the_competencies_in_the_order_typed(client, alice, debrief):
+    client.force_login(alice)
+    client.post(url("debrief_autosave", debrief.meeting), form_data(version=1), **HTMX)
+    client.post(url("debrief_autosave", debrief.meeting), form_data(
+        version=2, notes="Rewritten", **{
+            "competency-TOTAL_FORMS": "3", "competency-0-name": "Teaching",
+            "competency-0-gave_example": None, "competency-1-name": "Clinical safety",
+            "competency-1-gave_example": "on", "competency-2-name": "Budgets",
+        }), **HTMX)
+    saved = Debrief.objects.get(pk=debrief.pk)
+    assert [(c.name, c.gave_example) for c in saved.competencies.all()] == [
+        ("Teaching", False), ("Clinical safety", True), ("Budgets", False)]
+
+
+def test_an_autosave_of_an_old_version_changes_neither_the_debrief_nor_its_competencies(
+    client, alice, debrief
+):
+    client.force_login(alice)
+    client.post(url("debrief_autosave", debrief.meeting), form_data(version=1), **HTMX)
+    client.post(url("debrief_autosave", debrief.meeting), form_data(version=2), **HTMX)
+    response = client.post(url("debrief_autosave", debrief.meeting), form_data(
+        version=2, notes="From a stale tab", **{"competency-0-name": "Overwritten"}), **HTMX)
+    saved = Debrief.objects.get(pk=debrief.pk)
+    assert b"Not saved" in response.content
+    assert (saved.version, saved.notes) == (3, "We talked about digital health.")
+    assert [c.name for c in saved.competencies.all()] == ["Clinical safety"]
+
+
+def test_an_autosave_in_one_statement_keeps_a_flag_count_refreshed_since_it_was_read(
+    debrief, django_assert_num_queries
+):
+    Meeting.objects.filter(pk=debrief.meeting_id).update(status=Meeting.Status.HELD)
+    Contact.objects.filter(pk=debrief.meeting.contact_id).update(status=Contact.Status.MET)
+    loaded = Debrief.objects.select_related("meeting__contact").get(pk=debrief.pk)
+    before = loaded.flag_inputs()
+    Debrief.objects.filter(pk=debrief.pk).update(flag_count=4)  # refreshed elsewhere
+    loaded.notes = "Rewritten"
+    with django_assert_num_queries(1):
+        assert loaded.save_if_current(loaded.version, competencies=[], questions=[],
+                                      flag_inputs_before=before)
+    saved = Debrief.objects.get(pk=debrief.pk)
+    assert (saved.notes, saved.flag_count, saved.version) == ("Rewritten", 4, 2)
