@@ -41,6 +41,15 @@ from .no_reply import no_reply_step
 
 FOLLOW_UP_LABEL = "Add to follow-ups"
 
+# The debrief form's fields the rules read (through `Meeting.debrief`, and
+# `debrief_context` for the names given), besides the competency rows. The live panel asks
+# the server again only when one of them changes (static/js/suggestions.js): typing the
+# notes changes no next step. tests/debriefs/test_live_panel_fields.py checks the list
+# against what the rules read.
+FIELDS_READ = ("impression", "industry_questions", "introduction_by_referrer", "job_hinted",
+               "questions_led_by", "referral_names", "stump_speech_delivered",
+               "thank_you_sent_on", "wants_job")
+
 
 def package_link(section: str, label: str) -> dict:
     return {"prep_url": reverse("debriefs:package") + f"#{section}", "prep_label": label}

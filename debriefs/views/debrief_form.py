@@ -18,6 +18,7 @@ from config.page_cache import cached_page
 from ..forms import DebriefForm, ReferralForm, cited_competencies, competency_formset
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting, Package, with_name
 from ..suggestions import CODES, FOLLOW_UP, suggestions_for
+from ..suggestions.debrief_rules import FIELDS_READ
 from .common import SUGGESTIONS_SHOWN, find_suggestion, meeting_or_404, safe_next_url
 
 # The free-text fields shown side by side when two tabs saved different versions.
@@ -88,6 +89,7 @@ def _debrief_page(request, meeting, debrief, form=None, formset=None, referral_f
         "referral_form": referral_form,
         "referrals": list(meeting.referrals_obtained.order_by("pk")),
         "conflict": conflict,
+        "suggestion_fields": " ".join(FIELDS_READ),
         **_panel_context(meeting, suggestions, live=True),
     }, status=status)
 

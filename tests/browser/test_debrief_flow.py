@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from contacts.models import Contact
 from debriefs.models import Debrief, FollowUp
 from tests.browser.conftest import log_in
-from tests.factories import PASSWORD, ContactFactory, UserFactory
+from tests.factories import PASSWORD, ContactFactory, MeetingFactory, UserFactory
 
 
 def suggestion(page, code):
@@ -88,3 +88,23 @@ def test_a_client_logs_a_meeting_debriefs_it_and_follows_the_next_steps(page, db
     page.goto(reverse("contacts:tiers"))
     tier_2 = page.locator(".tier-column", has=page.locator("#tier-2-heading"))
     expect(tier_2.locator(".tier-person-name", has_text="Tom Becker")).to_be_visible()
+
+
+def test_typing_the_notes_asks_nothing_of_the_next_steps_and_a_choice_does(page, db):
+    alice = UserFactory(email="alice@example.com", first_name="Alice")
+    meeting = MeetingFactory(owner=alice, contact__name="Lena Fischer")
+    asked = []
+    page.on("request", lambda request: asked.append(request.url)
+            if request.url.endswith("/debrief/suggestions/") else None)
+    log_in(page, "alice@example.com", PASSWORD)
+    page.goto(reverse("debriefs:debrief_edit", args=[meeting.pk]))
+
+    page.get_by_label("In a few lines: what happened?").fill("She may offer me a role.")
+    page.get_by_label("What did you learn?").fill("Regulation is the bottleneck.")
+    expect(page.locator("#save-status")).to_contain_text("Draft saved")
+    page.wait_for_timeout(1000)  # twice the panel's pause after typing
+    assert asked == []
+
+    page.locator("#field-job_hinted label", has_text="Yes").click()
+    expect(suggestion(page, "reconsider-interest")).to_be_visible()
+    assert len(asked) == 1
