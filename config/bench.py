@@ -7,8 +7,11 @@ Steps, for each size (1x, then 10x):
    a coach with 1,000 clients; 10x multiplies every count by ten).
 2. Start gunicorn (DEBUG off, 2 sync workers) on a free loopback port, with the bare
    reference view routed (BENCH_BARE_VIEW=1, config/bench_views.py).
-3. Measure each page, and the bare view, with wrk: 4 connections on 2 threads, signed in,
-   a warm-up then BENCH_SECONDS of load. config/bench_report.lua counts every answer that
+3. Measure the bare view, then each page with wrk: 4 connections on 2 threads, signed
+   in, a warm-up then BENCH_SECONDS of load. The bare view is measured again just before
+   each page (BENCH_BARE_SECONDS): a page's share of the bare view's throughput is taken
+   against that run, so a machine whose speed drifts during the bench (a shared one)
+   moves both figures alike. config/bench_report.lua counts every answer that
    is not a 200 and prints p50/p95/p99 and req/s. The two htmx POSTs of the debrief form
    (live suggestions, autosave) send the form as the page holds it, with its CSRF token.
    Autosave posts each of four debriefs' own text back with the version the last save
@@ -50,6 +53,7 @@ SECRET = "bench-secret-key-not-for-production-0123456789abcdefghijklmnop"
 SCALES = [int(scale) for scale in os.environ.get("BENCH_SCALES", "1,10").split(",")]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))  # wrk takes whole seconds
 WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "1"))
+BARE_SECONDS = int(os.environ.get("BENCH_BARE_SECONDS", "3"))  # beside each page
 CONNECTIONS = 4
 THREADS = 2
 
@@ -600,26 +604,35 @@ def measure_size(scale: int) -> tuple[dict, dict]:
     base = f"http://127.0.0.1:{port}"
     log = Path(tempfile.gettempdir()) / f"bench-gunicorn-x{scale}.log"
     server = start_server(url, port, log)
-    bare_url = base + plan["targets"][0]["path"]
+    bare = plan["targets"][0]
+    bare_url = base + bare["path"]
     results = {}
     print(f"\n{scale}x: {SECONDS} s per page after a {WARMUP_SECONDS} s warm-up", flush=True)
     try:
         for target in plan["targets"]:
             cookie = plan["cookies"][target["who"]]
+            beside = None
             try:
                 warm = run_wrk(base, target, cookie, WARMUP_SECONDS, warmup=True)
                 drain(bare_url, plan["cookies"]["client"], warm)
+                if target["label"] != BARE:
+                    beside = run_wrk(base, bare, plan["cookies"]["client"], BARE_SECONDS)
                 result = run_wrk(base, target, cookie, SECONDS)
             except urllib.error.HTTPError as error:  # the form the POSTs come from
                 result = unmeasured(f"its form answered {error.code}: {urlsplit(error.url).path}")
+            if beside is not None:
+                result["bare_req_per_s"] = beside["req_per_s"]
+                results[BARE].setdefault("beside", []).append(beside["req_per_s"])
             results[target["label"]] = result
             drain(bare_url, plan["cookies"]["client"], result)
             wrong = [result.get("error", "")] + [f"{result[key]} {what}" for key, what in [
                 ("non_200", "not 200"), ("socket_errors", "socket errors"),
                 ("not_saved", "not saved")] if result[key]]
+            share = share_of_bare(results, target["label"]) if beside else None
             print(f"  {target['label']:<24} p50 {result['p50_ms']:7.1f} ms  "
                   f"p95 {result['p95_ms']:7.1f} ms  {result['req_per_s']:7.1f} req/s  "
-                  f"{result['requests']:5} requests  {', '.join(filter(None, wrong))}".rstrip(),
+                  + (f"({share:.0%} of bare) " if share is not None else "")
+                  + f"{result['requests']:5} requests  {', '.join(filter(None, wrong))}".rstrip(),
                   flush=True)
     finally:
         stop_server(server)
@@ -632,8 +645,9 @@ def measure_size(scale: int) -> tuple[dict, dict]:
 
 
 def share_of_bare(run: dict[str, dict], label: str) -> float | None:
-    """The page's req/s as a share of the bare view's in the same run."""
-    bare = run[BARE]["req_per_s"]
+    """The page's req/s as a share of the bare view's: the run just before the page's
+    (`bare_req_per_s`), or else the bare view's own."""
+    bare = run[label].get("bare_req_per_s") or run[BARE]["req_per_s"]
     return run[label]["req_per_s"] / bare if bare else None
 
 
@@ -718,6 +732,15 @@ def table(results: dict[int, dict[str, dict]]) -> list[str]:
     return ["| " + " | ".join(row) + " |" for row in rows]
 
 
+def bare_drift(results: dict[int, dict[str, dict]]) -> list[str]:
+    """How far the bare view's req/s moved over the runs beside the pages, per size."""
+    spans = [f"{scale}x {min(beside):.0f}-{max(beside):.0f}"
+             for scale, run in sorted(results.items()) if (beside := run[BARE].get("beside"))]
+    if not spans:
+        return []
+    return [f"The bare view beside the pages ran at (req/s): {'; '.join(spans)}."]
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     ram = ""
@@ -752,7 +775,8 @@ def write_report(results: dict, datasets: dict, goals: list, started: datetime.d
     )
     postgres = next(iter(datasets.values()))["postgres"]
     overrides = " ".join(f"{name}={os.environ[name]}" for name in
-                         ["BENCH_SCALES", "BENCH_SECONDS", "BENCH_WARMUP_SECONDS"]
+                         ["BENCH_SCALES", "BENCH_SECONDS", "BENCH_WARMUP_SECONDS",
+                          "BENCH_BARE_SECONDS"]
                          if name in os.environ)
     lines = [
         "# Benchmarks",
@@ -767,17 +791,21 @@ def write_report(results: dict, datasets: dict, goals: list, started: datetime.d
         "as PostgreSQL and wrk",
         f"- **Load:** wrk, {CONNECTIONS} connections on {THREADS} threads (autosave: "
         f"{CONNECTIONS} threads, one debrief per connection), signed in, {SECONDS} s per "
-        f"page after a {WARMUP_SECONDS} s warm-up; every answer must be a 200",
+        f"page after a {WARMUP_SECONDS} s warm-up, the bare view again for {BARE_SECONDS} s "
+        "just before each page; every answer must be a 200",
         f"- **Data sets:** {sizes}",
         "- **Page cache:** on, as in production: wrk opens the same page again and again, "
         "so the GET pages' figures are those of a kept page (docs/architecture.md, \"The "
         "page cache\"); the live suggestions and autosave are built every time",
         "",
         "Times in ms; *of bare*: the page's req/s as a share of the bare view's (a "
-        "signed-in `HttpResponse` through the same middleware, same run); *growth*: "
-        "10x p50 / 1x p50.",
+        "signed-in `HttpResponse` through the same middleware), measured just before the "
+        "page on the same server; *growth*: 10x p50 / 1x p50. The bare view's row is its "
+        "own first run.",
         "",
         *table(results),
+        "",
+        *bare_drift(results),
         "",
         "## Goals",
         "",

@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 
 from config.bench import (
     BARE,
+    bare_drift,
     bench_database_url,
     form_fields,
     growth_factor,
@@ -142,3 +143,18 @@ def test_a_page_that_could_not_be_measured_is_a_failure():
     assert misses(results, "Every answer") == [
         "live suggestions at 1x: not measured, its form answered 500: /meetings/1/"
     ]
+
+
+def test_a_pages_share_is_taken_against_the_bare_view_measured_just_before_it():
+    page = figures(req_per_s=120) | {"bare_req_per_s": 300}
+    results = {1: run(home=page)}
+    assert misses(results, "Throughput") == []
+    assert table(results)[3].endswith("| 120 | 40% |")
+
+
+def test_the_report_says_how_far_the_bare_view_moved_beside_the_pages():
+    results = {1: run(), 10: run()}
+    results[1][BARE]["beside"] = [610.4, 842.0, 700.0]
+    results[10][BARE]["beside"] = [590.0]
+    assert bare_drift(results) == [
+        "The bare view beside the pages ran at (req/s): 1x 610-842; 10x 590-590."]
