@@ -154,9 +154,6 @@ class DebriefForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ["stump_speech_delivered", "branch", "questions_led_by", "wants_job",
-                     "impression"]:
-            self.fields[name].choices = _without_blank(self.fields[name].choices)
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version
         # By owner id: the debrief was loaded through its owner's queryset, and loading
@@ -202,6 +199,15 @@ class DebriefForm(forms.ModelForm):
             # The "do you want it" answer only means something when a job was hinted at.
             cleaned["wants_job"] = ""
         return cleaned
+
+
+# The answers shown as segmented radios have no blank choice (none ticked is the blank).
+# Set once on the class: every form copies its fields, and autosave and the live panel
+# make one on each pause in typing.
+for _name in ["stump_speech_delivered", "branch", "questions_led_by", "wants_job",
+              "impression"]:
+    DebriefForm.base_fields[_name].choices = _without_blank(
+        DebriefForm.base_fields[_name].choices)
 
 
 class CompetencyForm(OneLineInputs, forms.Form):
