@@ -1,17 +1,19 @@
 """`make bench`: the speed and load goals of issue 10, measured against a real server.
 
-Steps, for each size (1x, then 10x):
-1. Use that size's own database (`<DATABASE_URL's name>_bench_x1` / `_x10` on the same
-   server, or on the embedded one when DATABASE_URL is unset), migrate it and fill it once
-   (`fill`: at 1x a client with 2,000 contacts over six tiers and 400 debriefed meetings,
-   a coach with 1,000 clients; 10x multiplies every count by ten).
-2. Start gunicorn (DEBUG off, 2 sync workers) on a free loopback port, with the bare
-   reference view routed (BENCH_BARE_VIEW=1, config/bench_views.py).
+Steps:
+1. For each size (1x and 10x), use its own database (`<DATABASE_URL's name>_bench_x1` /
+   `_x10` on the same server, or on the embedded one when DATABASE_URL is unset), migrate
+   it and fill it once (`fill`: at 1x a client with 2,000 contacts over six tiers and 400
+   debriefed meetings, a coach with 1,000 clients; 10x multiplies every count by ten).
+2. Start one gunicorn per size (DEBUG off, 2 sync workers each) on free loopback ports,
+   with the bare reference view routed (BENCH_BARE_VIEW=1, config/bench_views.py). One
+   server is measured at a time; the other waits, idle.
 3. Measure the bare view, then each page with wrk: 4 connections on 2 threads, signed
-   in, a warm-up then BENCH_SECONDS of load. The bare view is measured again just before
-   each page (BENCH_BARE_SECONDS): a page's share of the bare view's throughput is taken
-   against that run, so a machine whose speed drifts during the bench (a shared one)
-   moves both figures alike. config/bench_report.lua counts every answer that
+   in, a warm-up then BENCH_SECONDS of load, at 1x then at once at 10x. The bare view is
+   measured again just before each page (BENCH_BARE_SECONDS): a page's share of the bare
+   view's throughput is taken against that run, and its growth from 1x to 10x compares
+   two runs a few seconds apart, so a machine whose speed drifts during the bench (a
+   shared one) moves both figures alike. config/bench_report.lua counts every answer that
    is not a 200 and prints p50/p95/p99 and req/s. The two htmx POSTs of the debrief form
    (live suggestions, autosave) send the form as the page holds it, with its CSRF token.
    Autosave posts each of four debriefs' own text back with the version the last save
@@ -25,6 +27,7 @@ Only loopback traffic; every run is bounded in time.
 """
 
 import contextlib
+import dataclasses
 import datetime
 import importlib.metadata
 import json
@@ -360,7 +363,7 @@ def tidy() -> None:
 
 
 def prepare(scale: int, into: Path) -> None:
-    """Migrate and fill (once) this size's database (DATABASE_URL, set by `measure_size`),
+    """Migrate and fill (once) this size's database (DATABASE_URL, set by `start_size`),
     sign the two users in and write what to measure into `into` (JSON)."""
     setup_django(os.environ["DATABASE_URL"])
     from django.core.management import call_command
@@ -586,8 +589,26 @@ def drain(bare_url: str, cookie: str, result: dict) -> None:
         time.sleep(min(time.perf_counter() - started, 30))  # the other worker's share
 
 
-def measure_size(scale: int) -> tuple[dict, dict]:
-    """Prepare and measure one size: ({label: figures}, the data set)."""
+@dataclasses.dataclass
+class Size:
+    """One size being measured: its plan (`prepare`), its server and where it logs."""
+
+    scale: int
+    plan: dict
+    base: str
+    server: subprocess.Popen
+    log: Path
+
+    @property
+    def bare(self) -> dict:
+        return self.plan["targets"][0]
+
+    def drain(self, result: dict) -> None:
+        drain(self.base + self.bare["path"], self.plan["cookies"]["client"], result)
+
+
+def start_size(scale: int) -> Size:
+    """Prepare one size's database and plan, and start its server."""
     url = bench_database_url(scale)
     subprocess.run(
         [sys.executable, "-m", "config.embedded_db", "--ensure", url],
@@ -601,44 +622,70 @@ def measure_size(scale: int) -> tuple[dict, dict]:
         )
         plan = json.loads(plan_file.read_text())
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     log = Path(tempfile.gettempdir()) / f"bench-gunicorn-x{scale}.log"
-    server = start_server(url, port, log)
-    bare = plan["targets"][0]
-    bare_url = base + bare["path"]
-    results = {}
-    print(f"\n{scale}x: {SECONDS} s per page after a {WARMUP_SECONDS} s warm-up", flush=True)
+    return Size(scale, plan, f"http://127.0.0.1:{port}", start_server(url, port, log), log)
+
+
+def measure_page(size: Size, target: dict, results: dict) -> dict:
+    """One page at one size: a warm-up, the bare view (but for the bare view itself), then
+    the page; its figures, with `bare_req_per_s` from the bare run beside it."""
+    cookie = size.plan["cookies"][target["who"]]
+    beside = None
     try:
-        for target in plan["targets"]:
-            cookie = plan["cookies"][target["who"]]
-            beside = None
-            try:
-                warm = run_wrk(base, target, cookie, WARMUP_SECONDS, warmup=True)
-                drain(bare_url, plan["cookies"]["client"], warm)
-                if target["label"] != BARE:
-                    beside = run_wrk(base, bare, plan["cookies"]["client"], BARE_SECONDS)
-                result = run_wrk(base, target, cookie, SECONDS)
-            except urllib.error.HTTPError as error:  # the form the POSTs come from
-                result = unmeasured(f"its form answered {error.code}: {urlsplit(error.url).path}")
-            if beside is not None:
-                result["bare_req_per_s"] = beside["req_per_s"]
-                results[BARE].setdefault("beside", []).append(beside["req_per_s"])
-            results[target["label"]] = result
-            drain(bare_url, plan["cookies"]["client"], result)
-            wrong = [result.get("error", "")] + [f"{result[key]} {what}" for key, what in [
-                ("non_200", "not 200"), ("socket_errors", "socket errors"),
-                ("not_saved", "not saved")] if result[key]]
-            share = share_of_bare(results, target["label"]) if beside else None
-            print(f"  {target['label']:<24} p50 {result['p50_ms']:7.1f} ms  "
-                  f"p95 {result['p95_ms']:7.1f} ms  {result['req_per_s']:7.1f} req/s  "
-                  + (f"({share:.0%} of bare) " if share is not None else "")
-                  + f"{result['requests']:5} requests  {', '.join(filter(None, wrong))}".rstrip(),
-                  flush=True)
+        warm = run_wrk(size.base, target, cookie, WARMUP_SECONDS, warmup=True)
+        size.drain(warm)
+        if target["label"] != BARE:
+            beside = run_wrk(size.base, size.bare, size.plan["cookies"]["client"],
+                             BARE_SECONDS)
+        result = run_wrk(size.base, target, cookie, SECONDS)
+    except urllib.error.HTTPError as error:  # the form the POSTs come from
+        result = unmeasured(f"its form answered {error.code}: {urlsplit(error.url).path}")
+    if beside is not None:
+        result["bare_req_per_s"] = beside["req_per_s"]
+        results[BARE].setdefault("beside", []).append(beside["req_per_s"])
+    size.drain(result)
+    return result
+
+
+def measure_sizes(scales: list[int]) -> tuple[dict, dict]:
+    """Every page at every size, the sizes back to back for each page:
+    ({scale: {label: figures}}, {scale: its data set})."""
+    sizes: list[Size] = []
+    results: dict[int, dict] = {scale: {} for scale in scales}
+    try:
+        for scale in scales:
+            sizes.append(start_size(scale))
+        labels = [target["label"] for target in sizes[0].plan["targets"]]
+        print(f"\n{SECONDS} s per page after a {WARMUP_SECONDS} s warm-up and "
+              f"{BARE_SECONDS} s of the bare view, at {' then '.join(f'{s}x' for s in scales)}",
+              flush=True)
+        for position, label in enumerate(labels):
+            for size in sizes:
+                target = size.plan["targets"][position]
+                assert target["label"] == label, "every size measures the same pages"
+                result = measure_page(size, target, results[size.scale])
+                results[size.scale][label] = result
+                print_figures(f"{label} {size.scale}x", result,
+                              share_of_bare(results[size.scale], label)
+                              if "bare_req_per_s" in result else None)
     finally:
-        stop_server(server)
-    if log.stat().st_size:
-        print(f"  The server logged errors: {log}", flush=True)
-    return results, plan["dataset"]
+        for size in sizes:
+            stop_server(size.server)
+    for size in sizes:
+        if size.log.stat().st_size:
+            print(f"  The server logged errors: {size.log}", flush=True)
+    return results, {size.scale: size.plan["dataset"] for size in sizes}
+
+
+def print_figures(label: str, result: dict, share: float | None) -> None:
+    wrong = [result.get("error", "")] + [f"{result[key]} {what}" for key, what in [
+        ("non_200", "not 200"), ("socket_errors", "socket errors"),
+        ("not_saved", "not saved")] if result[key]]
+    print(f"  {label:<28} p50 {result['p50_ms']:7.1f} ms  "
+          f"p95 {result['p95_ms']:7.1f} ms  {result['req_per_s']:7.1f} req/s  "
+          + (f"({share:.0%} of bare) " if share is not None else "")
+          + f"{result['requests']:5} requests  {', '.join(filter(None, wrong))}".rstrip(),
+          flush=True)
 
 
 # The report.
@@ -788,11 +835,12 @@ def write_report(results: dict, datasets: dict, goals: list, started: datetime.d
         f"- **Machine:** {host}",
         f"- **Software:** {versions(postgres)}",
         "- **Server:** gunicorn, 2 sync workers, DEBUG off, on loopback, on the same machine "
-        "as PostgreSQL and wrk",
+        "as PostgreSQL and wrk; one server per size, measured one at a time",
         f"- **Load:** wrk, {CONNECTIONS} connections on {THREADS} threads (autosave: "
         f"{CONNECTIONS} threads, one debrief per connection), signed in, {SECONDS} s per "
         f"page after a {WARMUP_SECONDS} s warm-up, the bare view again for {BARE_SECONDS} s "
-        "just before each page; every answer must be a 200",
+        "just before each page, each page at 1x then at once at 10x; every answer must be a "
+        "200",
         f"- **Data sets:** {sizes}",
         "- **Page cache:** on, as in production: wrk opens the same page again and again, "
         "so the GET pages' figures are those of a kept page (docs/architecture.md, \"The "
@@ -826,9 +874,7 @@ def main() -> int:
         raise SystemExit("make bench needs wrk, the load generator: install Debian's package "
                          "(sudo apt-get install wrk; `make bench` tries it) or put wrk on PATH.")
     started, host = datetime.datetime.now().astimezone(), machine()
-    results, datasets = {}, {}
-    for scale in SCALES:
-        results[scale], datasets[scale] = measure_size(scale)
+    results, datasets = measure_sizes(SCALES)
     goals = missed_goals(results)
     print("\n" + write_report(results, datasets, goals, started, host))
     missed = [goal for goal, misses in goals if misses]
