@@ -123,6 +123,11 @@ class DataVersion(models.Model):
     version = models.BigIntegerField(default=0)
     # When the last bump was made: a commit bumps each version once (the migration).
     bumped_at = models.DateTimeField(null=True)
+    # Moved by every change but those to a debrief's own rows (its text, competencies,
+    # questions, comments, views): it keys what the suggestions read around a debrief
+    # (debriefs.suggestions.loading), which an autosave leaves as it was (migration 0006).
+    network_version = models.BigIntegerField(default=0, db_default=0)  # rows the triggers add
+    network_bumped_at = models.DateTimeField(null=True)
 
     def __str__(self):
         return f"{self.user_id}: {self.version}"
