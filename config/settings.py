@@ -118,6 +118,14 @@ CACHES = {
         # About 60 KB a page: at most some 20 MB a process.
         "OPTIONS": {"MAX_ENTRIES": 300},
     },
+    # What the suggestions read around a debrief, keyed on the owner's network version
+    # (debriefs/suggestions/loading.py): a few KB each.
+    "contexts": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "contexts",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 
 # Background work (django.tasks): emails and digests are queued in PostgreSQL and run by

@@ -47,8 +47,10 @@ def kept_counts_at_once(request):
 
 @pytest.fixture(autouse=True)
 def pages_kept_per_test():
-    """Each test starts with no kept page (config/page_cache.py)."""
+    """Each test starts with no kept page (config/page_cache.py) and no kept suggestion
+    context (debriefs/suggestions/loading.py)."""
     caches["pages"].clear()
+    caches["contexts"].clear()
 
 
 # A test that counts a page's queries counts the work of building it, not of serving it

@@ -6,10 +6,16 @@ These are the engine's entry points for views: `suggestions_for(debrief)` and
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
+import hashlib
 import operator
+from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db.models import (
     Case,
     DateField,
@@ -28,6 +34,7 @@ from django.db.models.functions import Coalesce, Greatest, Lower, TruncDate
 from django.utils import timezone
 
 from config.compiled import as_user, compiled_counts, compiled_rows
+from config.page_cache import current_period
 from contacts.models import Contact
 from contacts.outreach import (
     NO_REPLY_LAST_FOLLOW_UP_BUSINESS_DAYS,
@@ -57,6 +64,9 @@ from .facts import (
     ReferralFact,
 )
 from .network_rules import KEEP_IN_TOUCH_NOTICE_DAYS, suggest_for_network
+
+# What was read around a client's debrief, kept per process (`kept_around`).
+AROUND_KEPT = caches["contexts"]
 
 # What `debrief_context` reads, one build each: compiled once per process
 # (config/compiled.py) and run with each request's values, so they take their inputs as
@@ -131,10 +141,52 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
     debrief comes from a form being filled in. `for_coach` leaves out every fact learnt
     at a meeting whose debrief is private (the people met there or named there), so the
     suggestions a coach reads cannot reveal it.
+
+    What it reads around a client's debrief is kept for the minute, per process, when the
+    meeting was loaded with its owner's network version (`kept_around`): an autosave leaves
+    that version as it was, so the live panel's next answer reads none of it again.
     """
+    if competencies is None:
+        competencies = [(c["name"], c["gave_example"])
+                        for c in compiled_rows(_competencies_cited, debrief=debrief.pk)
+                        ] if debrief.pk else []
+    today_given = today is not None
+    today = today or timezone.localdate()
+
+    def read() -> DebriefContext:
+        return _read_around(debrief, today, for_coach)
+
+    if today_given or for_coach:  # a coach's reads which debriefs are private: not kept
+        around = read()
+    else:
+        names = "\n".join(n.lower() for n in debrief.referral_name_list)
+        around = kept_around(debrief.meeting, read, "context", debrief.pk, names)
+    return dataclasses.replace(around, competencies=competencies)
+
+
+def kept_around(meeting, load: Callable, *what) -> Any:
+    """`load()`, or what it gave within the minute in this process for the same `what`
+    around `meeting`, while its owner's network version is the same (every change but a
+    debrief's own moves it: accounts migration 0006). The meeting must come with
+    `network_version` (loaded in the same query); without it, `load()` every time."""
+    version = getattr(meeting, "network_version", None)
+    if version is None or not settings.PAGE_CACHE_SECONDS or not meeting.pk:
+        return load()
+    key = "around:" + hashlib.sha256("\0".join(map(str, [
+        meeting.owner_id, version, meeting.pk, current_period(),
+        timezone.get_current_timezone_name(), *what,
+    ])).encode()).hexdigest()
+    found = AROUND_KEPT.get(key)
+    if found is None:
+        found = load()
+        AROUND_KEPT.set(key, found)
+    return found
+
+
+def _read_around(debrief, today: datetime.date, for_coach: bool) -> DebriefContext:
+    """What `debrief_context` reads from the database, but the competencies."""
     meeting = debrief.meeting
     owner = meeting.owner
-    today = today or timezone.localdate()
     shape = {"for_coach": for_coach}
     inputs = {"owner": owner.pk, "now": timezone.now(),
               "names": [n.lower() for n in debrief.referral_name_list]}
@@ -150,10 +202,6 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
         for c in rows if meeting.pk and c["referred_in_id"] == meeting.pk
     ]
     known = {c["lower_name"] for c in rows} & set(names)
-    if competencies is None:
-        competencies = [(c["name"], c["gave_example"])
-                        for c in compiled_rows(_competencies_cited, **inputs)
-                        ] if debrief.pk else []
     # Every step from this debrief concerns the person met, their referrer or a referral.
     concerned = [c for c in [meeting.contact_id, meeting.contact.referred_by_id]
                  + [r.id for r in referrals] if c]
@@ -174,7 +222,7 @@ def debrief_context(debrief, competencies=None, today=None, for_coach=False) -> 
         next_meetings.setdefault(row["contact_id"], row["pk"])
         next_meeting_dates.setdefault(row["contact_id"], timezone.localdate(row["starts_at"]))
     return DebriefContext(
-        today=today, competencies=competencies, referrals=referrals, known_names=known,
+        today=today, referrals=referrals, known_names=known,
         highest_tier_met=highest[0]["tier"] if highest else 0,
         has_coach=owner.coach_id is not None,
         follow_ups=follow_ups, dismissed=dismissed, dismissed_steps=dismissed_steps,

@@ -4,6 +4,7 @@ accepting or dismissing a suggestion, and adding a referral without leaving the 
 import copy
 
 from django.contrib import messages
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from accounts.models import DataVersion
 from accounts.permissions import client_required
 from config.compiled import as_user, compiled_objects
 from config.page_cache import cached_page
@@ -19,6 +21,7 @@ from ..forms import DebriefForm, ReferralForm, cited_competencies, competency_fo
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting, Package, with_name
 from ..suggestions import CODES, FOLLOW_UP, suggestions_for
 from ..suggestions.debrief_rules import FIELDS_READ
+from ..suggestions.loading import kept_around
 from .common import SUGGESTIONS_SHOWN, find_suggestion, meeting_or_404, safe_next_url
 
 # The free-text fields shown side by side when two tabs saved different versions.
@@ -32,10 +35,15 @@ def _debrief(meeting: Meeting) -> Debrief:
 
 
 def _one_meeting_with_debrief(owner: int, pk: int, *, for_autosave: bool = False):
-    # Autosave shows no suggestion: the referrer is not read. The owner is the user
-    # signed in, set by `_meeting_with_debrief` rather than joined.
-    related = ("contact", "debrief") if for_autosave else ("contact__referred_by", "debrief")
-    return Meeting.objects.for_user(as_user(owner)).select_related(*related).filter(pk=pk)
+    # Autosave shows no suggestion: the referrer and the network version (which keys what
+    # the suggestions read, debrief_context) are not read. The owner is the user signed
+    # in, set by `_meeting_with_debrief` rather than joined.
+    meetings = Meeting.objects.for_user(as_user(owner)).filter(pk=pk)
+    if for_autosave:
+        return meetings.select_related("contact", "debrief")
+    return meetings.select_related("contact__referred_by", "debrief").annotate(
+        network_version=Subquery(DataVersion.objects.filter(user=OuterRef("owner"))
+                                 .values("network_version")))
 
 
 def _meeting_with_debrief(request: HttpRequest, pk: int, for_autosave: bool = False) -> Meeting:
@@ -49,6 +57,12 @@ def _meeting_with_debrief(request: HttpRequest, pk: int, for_autosave: bool = Fa
     meeting = found[0]
     meeting.owner = request.user  # the meeting is theirs: for_user above
     return meeting
+
+
+def _wrote(meeting: Meeting) -> None:
+    """This request wrote around the meeting: the network version read with it is older
+    than that write, so nothing kept under it (`kept_around`) may be shown now."""
+    meeting.network_version = None
 
 
 def _started(meeting: Meeting) -> Debrief:
@@ -107,8 +121,9 @@ def _panel_context(meeting, suggestions, live: bool, accepted=None, oob=False) -
         "suggestion_count": len(suggestions),
         "live": live,
         "accepted": accepted,
-        "panel_follow_ups": compiled_objects(_open_follow_ups_of, owner=meeting.owner_id,
-                                             meeting=meeting.pk),
+        "panel_follow_ups": kept_around(
+            meeting, lambda: compiled_objects(_open_follow_ups_of, owner=meeting.owner_id,
+                                              meeting=meeting.pk), "open follow-ups"),
     }
 
 
@@ -224,6 +239,7 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
             owner=request.user, title=suggestion.follow_up_title, due_on=suggestion.due_on,
             contact_id=suggestion.contact_id, meeting=meeting, suggestion_code=suggestion.code,
         ).save_once()
+        _wrote(meeting)
         suggestions = [s for s in suggestions if s.key != suggestion.key]
     if request.htmx:
         response = render(request, "debriefs/partials/_suggestions_panel.html",
@@ -248,6 +264,7 @@ def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     DismissedSuggestion.objects.get_or_create(
         debrief=debrief, code=code, defaults={"owner": request.user}
     )
+    _wrote(meeting)
     if request.htmx:
         live = "version" in request.POST
         if live:
