@@ -844,7 +844,9 @@ def write_report(results: dict, datasets: dict, goals: list, started: datetime.d
         f"- **Data sets:** {sizes}",
         "- **Page cache:** on, as in production: wrk opens the same page again and again, "
         "so the GET pages' figures are those of a kept page (docs/architecture.md, \"The "
-        "page cache\"); the live suggestions and autosave are built every time",
+        "page cache\"); the live suggestions and autosave are built every time, the "
+        "live suggestions from what was read around the debrief within the minute (kept "
+        "while the client's network does not change: autosave leaves it)",
         "",
         "Times in ms; *of bare*: the page's req/s as a share of the bare view's (a "
         "signed-in `HttpResponse` through the same middleware), measured just before the "
