@@ -9,6 +9,7 @@ from contacts.models import Contact
 from contacts.pickers import ContactPickerField, PickerForm
 
 from .models import CoreCompetency, Debrief, FollowUp, Meeting, Package, StumpSpeechVersion
+from .suggestions.debrief_rules import FIELDS_READ
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # A date outside these years is a typo, and near year 9999 date arithmetic overflows
@@ -154,16 +155,18 @@ class DebriefForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
+        if not self.is_bound and "version" in self.fields:
             self.fields["version"].initial = self.instance.version
-        # By owner id: the debrief was loaded through its owner's queryset, and loading
-        # the owner again would cost a query on every use of the form.
-        self.fields["stump_speech_version"].queryset = StumpSpeechVersion.objects.filter(
-            owner_id=self.instance.owner_id
-        )
-        # Loaded only when the field is rendered or validated, not for every use of the form.
-        self.fields["questions_asked"].choices = lambda: self.question_choices
-        self.fields["questions_asked"].initial = lambda: self.saved_questions
+        if "stump_speech_version" in self.fields:
+            # By owner id: the debrief was loaded through its owner's queryset, and loading
+            # the owner again would cost a query on every use of the form.
+            self.fields["stump_speech_version"].queryset = StumpSpeechVersion.objects.filter(
+                owner_id=self.instance.owner_id
+            )
+        if "questions_asked" in self.fields:
+            # Loaded only when the field is rendered or validated, not for every use.
+            self.fields["questions_asked"].choices = lambda: self.question_choices
+            self.fields["questions_asked"].initial = lambda: self.saved_questions
 
     @cached_property
     def saved_questions(self) -> list[str]:
@@ -201,13 +204,27 @@ class DebriefForm(forms.ModelForm):
         return cleaned
 
 
+class SuggestionInputsForm(DebriefForm):
+    """Only the debrief form's fields the suggestions read (`FIELDS_READ`, checked against
+    the rules by tests/debriefs/test_live_panel_fields.py), with the same checks: the live
+    panel's preview parses and checks those alone, on each pause."""
+
+    version = None
+    questions_asked = None
+    stump_speech_version = None
+
+    class Meta(DebriefForm.Meta):
+        fields = list(FIELDS_READ)
+
+
 # The answers shown as segmented radios have no blank choice (none ticked is the blank).
-# Set once on the class: every form copies its fields, and autosave and the live panel
+# Set once on the classes: every form copies its fields, and autosave and the live panel
 # make one on each pause in typing.
-for _name in ["stump_speech_delivered", "branch", "questions_led_by", "wants_job",
-              "impression"]:
-    DebriefForm.base_fields[_name].choices = _without_blank(
-        DebriefForm.base_fields[_name].choices)
+for _form in (DebriefForm, SuggestionInputsForm):
+    for _name in ["stump_speech_delivered", "branch", "questions_led_by", "wants_job",
+                  "impression"]:
+        if _name in _form.base_fields:
+            _form.base_fields[_name].choices = _without_blank(_form.base_fields[_name].choices)
 
 
 class CompetencyForm(OneLineInputs, forms.Form):

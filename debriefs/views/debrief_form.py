@@ -17,7 +17,13 @@ from accounts.permissions import client_required
 from config.compiled import as_user, compiled_objects
 from config.page_cache import cached_page
 
-from ..forms import DebriefForm, ReferralForm, cited_competencies, competency_formset
+from ..forms import (
+    DebriefForm,
+    ReferralForm,
+    SuggestionInputsForm,
+    cited_competencies,
+    competency_formset,
+)
 from ..models import Debrief, DismissedSuggestion, FollowUp, Meeting, Package, with_name
 from ..suggestions import CODES, FOLLOW_UP, suggestions_for
 from ..suggestions.debrief_rules import FIELDS_READ
@@ -214,8 +220,9 @@ def debrief_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview(request: HttpRequest, debrief: Debrief):
     """An unsaved copy of the debrief with what the form holds (fields with errors keep
     their saved value), and the competencies cited in the form."""
-    # A copy of the debrief just read (its saved state), so that `debrief` stays as saved.
-    form = DebriefForm(request.POST, instance=copy.copy(debrief))
+    # A copy of the debrief just read (its saved state), so that `debrief` stays as saved;
+    # only the fields the suggestions read.
+    form = SuggestionInputsForm(request.POST, instance=copy.copy(debrief))
     form.instance.meeting = debrief.meeting
     form.is_valid()  # fills form.instance from the valid fields only
     return form.instance, cited_competencies(competency_formset(request.POST))

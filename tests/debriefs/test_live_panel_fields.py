@@ -7,7 +7,7 @@ import random
 import pytest
 from django.urls import reverse
 
-from debriefs.forms import DebriefForm
+from debriefs.forms import DebriefForm, SuggestionInputsForm
 from debriefs.models import Debrief, Meeting
 from debriefs.suggestions import ContactFact, debrief_context, suggest_for_debrief
 from debriefs.suggestions.debrief_rules import FIELDS_READ
@@ -86,3 +86,7 @@ def test_the_debrief_form_names_the_fields_the_panel_follows(client, alice, debr
     page = client.get(reverse("debriefs:debrief_edit", args=[debrief.meeting.pk])).content
     assert f'data-suggestion-fields="{" ".join(FIELDS_READ)}"'.encode() in page
     assert b'data-suggestion-prefixes="competency-"' in page
+
+
+def test_the_live_panels_preview_parses_the_fields_the_suggestions_read_and_no_other():
+    assert set(SuggestionInputsForm.base_fields) == set(FIELDS_READ)
