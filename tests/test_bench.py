@@ -8,6 +8,7 @@ from config.bench import (
     BARE,
     bare_drift,
     bench_database_url,
+    best_run,
     form_fields,
     growth_factor,
     missed_goals,
@@ -158,3 +159,13 @@ def test_the_report_says_how_far_the_bare_view_moved_beside_the_pages():
     results[10][BARE]["beside"] = [590.0]
     assert bare_drift(results) == [
         "The bare view beside the pages ran at (req/s): 1x 610-842; 10x 590-590."]
+
+
+def test_of_a_pages_rounds_the_one_with_the_most_requests_a_second_is_kept():
+    slow, fast = figures(p50=14, req_per_s=150), figures(p50=9, req_per_s=240)
+    assert best_run([slow, fast]) is fast
+
+
+def test_a_failing_round_is_kept_over_a_clean_faster_one():
+    failing, clean = figures(req_per_s=100, non_200=3), figures(req_per_s=300)
+    assert best_run([clean, failing]) is failing
